@@ -1,0 +1,1 @@
+"""Callbacks floor: URL state and one module per dashboard feature."""

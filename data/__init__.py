@@ -1,0 +1,1 @@
+"""Data floor: sources, ingest, catalog, validation and store (no Dash, no figures)."""

@@ -1,0 +1,1 @@
+"""Layers floor: GeoDataFrames and tables to Plotly figures (no Dash, no I/O)."""
