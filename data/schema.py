@@ -86,3 +86,13 @@ FILE_NAMES = {
     "targets": "metas",
     "observations": "avances",
 }
+
+#: Status ("semáforo") codes, in display order, with their Spanish labels.
+#: Thresholds live in ``data.config.STATUS_THRESHOLDS``.
+STATUSES = ("on_track", "at_risk", "behind", "no_report")
+STATUS_LABELS = {
+    "on_track": "En meta",
+    "at_risk": "En riesgo",
+    "behind": "Rezagado",
+    "no_report": "Sin reporte",
+}

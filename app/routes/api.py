@@ -1,0 +1,284 @@
+"""JSON API: catalog ids, data versions, progress-report uploads and restores.
+
+=========================================  =============================================
+route                                      answer
+=========================================  =============================================
+``GET  /api/catalogo``                     axes, objectives/results, products, entities
+``GET  /api/version``                      current data version and cut-off date
+``GET  /api/versiones``                    publication history, newest first
+``GET  /api/versiones/<id>``               one publication
+``POST /api/reportes``                     upload a report (``archivo``), 201 new version
+``POST /api/reportes?vista_previa=1``      validate and preview, publish nothing
+``POST /api/versiones/<id>/restaurar``     publish a copy of an old version (admin)
+=========================================  =============================================
+
+Uploads need ``Authorization: Bearer <token>``; tokens come from
+``BOGOTA_TI_TOKENS`` (one entity each) and ``BOGOTA_TI_ADMIN_TOKEN``. Every
+refusal is JSON ``{"error": str, "errores": [{row, column, value, message}]}``
+with 400, 401, 403, 404, 409, 413 or 422; bad input never gives a 500.
+"""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from data import repository
+from data.catalog import Catalog
+from data.config import load_settings
+from data.reports import CHANGE_LABELS, MAX_BYTES, ReportError, issue_json, parse_report
+from data.reports import preview_changes as build_preview
+from data.schema import CITYWIDE, FILE_COLUMNS, FIRST_YEAR, LAST_YEAR, LOCALITY_CODES
+from data.store import (
+    ConflictError,
+    InvalidObservationsError,
+    StoreError,
+    VersionNotFoundError,
+    current_version,
+    get_version,
+    list_versions,
+    publish_observations,
+    restore_version,
+)
+
+__all__ = ["ADMIN_ENTITY", "blueprint"]
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+#: Entity whose tokens may restore versions (the policy's lead, Alta Consejería TIC).
+ADMIN_ENTITY = "sg-actic"
+_ADMIN = "admin"
+_SETTINGS_KEY = "BOGOTA_TI_API_SETTINGS"
+#: Room for the multipart envelope around a file of MAX_BYTES.
+_ENVELOPE_BYTES = 64 * 1024
+_JSON_TABLES = {"axes": "ejes", "objectives": "objetivos", "entities": "entidades",
+                "products": "productos"}
+
+
+@blueprint.record_once
+def _read_settings(state) -> None:
+    state.app.config.setdefault(_SETTINGS_KEY, load_settings())
+
+
+def _settings():
+    return current_app.config.get(_SETTINGS_KEY) or load_settings()
+
+
+def _refuse(status: int, message: str, issues: list[dict] | None = None, **headers):
+    response = jsonify(error=message, errores=issues or [
+        {"row": None, "column": None, "value": None, "message": message}])
+    response.status_code = status
+    response.headers.update(headers)
+    return response
+
+
+def _caller() -> tuple[str | None, bool]:
+    """``(entity_id or "admin", is_admin)`` of the bearer token; ``(None, False)`` if none."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        return None, False
+    settings = _settings()
+    found = None
+    for known, entity in settings.tokens.items():  # compare all: constant time
+        if hmac.compare_digest(known.encode(), token.encode()):
+            found = entity
+    if settings.admin_token and hmac.compare_digest(settings.admin_token.encode(),
+                                                    token.encode()):
+        return _ADMIN, True
+    return found, False
+
+
+def _unauthorized():
+    header = request.headers.get("Authorization")
+    message = ("Falta el token: envíe «Authorization: Bearer <token>» con el token de su "
+               "entidad." if not header else
+               "Token inválido o vencido: verifique el token de su entidad con la Alta "
+               "Consejería Distrital de TIC.")
+    return _refuse(401, message, WWW_Authenticate='Bearer realm="tablero"')
+
+
+# ---------------------------------------------------------------- read
+
+
+@blueprint.get("/catalogo")
+def catalog_json():
+    """Axes, objectives with results, products with indicator/unit/entity/axis, entities."""
+    catalog = repository.get_catalog()
+    body = {name: _rows(catalog, table) for table, name in _JSON_TABLES.items()}
+    body["version"] = _version_json(catalog)
+    body["localidades"] = [CITYWIDE, *LOCALITY_CODES]
+    body["anios"] = [FIRST_YEAR, LAST_YEAR]
+    body["formato_reporte"] = {
+        "columnas": list(FILE_COLUMNS["observations"]),
+        "obligatorias": ["producto", "anio", "localidad", "valor"],
+        "formatos": ["csv", "xlsx"],
+        "tamano_maximo_bytes": MAX_BYTES,
+    }
+    return jsonify(body)
+
+
+@blueprint.get("/version")
+def version_json():
+    """Current data version: id, label, cut-off date, illustrative flag and provenance."""
+    record = current_version(repository.get_engine())
+    if record is None:
+        return _refuse(503, "El almacén de datos aún no tiene versiones publicadas.")
+    return jsonify(record.to_json())
+
+
+@blueprint.get("/versiones")
+def versions_json():
+    """Publication history, newest first."""
+    return jsonify(versiones=[r.to_json() for r in list_versions(repository.get_engine())])
+
+
+@blueprint.get("/versiones/<int:version_id>")
+def one_version_json(version_id: int):
+    """One publication of the history."""
+    try:
+        return jsonify(get_version(repository.get_engine(), version_id).to_json())
+    except VersionNotFoundError as error:
+        return _refuse(404, str(error))
+
+
+# ---------------------------------------------------------------- write
+
+
+@blueprint.post("/reportes")
+def upload_report():
+    """Validate an uploaded report and publish it as a new version (or only preview it)."""
+    entity, is_admin = _caller()
+    if entity is None:
+        return _unauthorized()
+    request.max_content_length = MAX_BYTES + _ENVELOPE_BYTES
+    try:
+        upload = request.files.get("archivo")
+    except RequestEntityTooLarge:
+        return _too_large()
+    if upload is None or not upload.filename:
+        return _refuse(400, "Envíe el reporte como formulario multipart con el archivo en el "
+                            "campo «archivo» (CSV o XLSX).")
+    content = upload.read(MAX_BYTES + 1)
+    catalog = repository.get_catalog()
+    try:
+        parsed = parse_report(content, upload.filename, catalog,
+                              None if is_admin else entity)
+    except ReportError as error:
+        return _refuse(error.status, _summary(error), [issue_json(i) for i in error.issues])
+    if request.args.get("vista_previa") in ("1", "true", "si", "sí"):
+        return jsonify(_preview_json(catalog, parsed))
+    base = request.values.get("version_base")
+    try:
+        expected = int(base) if base else None
+    except ValueError:
+        return _refuse(400, f"«version_base» debe ser un número de versión, no «{base}».")
+    try:
+        record = publish_observations(
+            repository.get_engine(), parsed.observations, by=entity,
+            entity_id=None if is_admin else entity, source_name=parsed.file_name,
+            source_sha256=parsed.sha256, note=request.form.get("nota", "")[:2000],
+            expected_version=expected,
+        )
+    except ConflictError as error:
+        return _refuse(409, str(error))
+    except InvalidObservationsError as error:
+        return _refuse(422, str(error))
+    except StoreError as error:
+        return _refuse(503, str(error))
+    repository.refresh()
+    response = jsonify(record.to_json())
+    response.status_code = 201
+    response.headers["Location"] = f"/api/versiones/{record.version_id}"
+    return response
+
+
+@blueprint.post("/versiones/<int:version_id>/restaurar")
+def restore(version_id: int):
+    """Publish a new version equal to ``version_id`` (admin or Alta Consejería TIC token)."""
+    entity, is_admin = _caller()
+    if entity is None:
+        return _unauthorized()
+    if not (is_admin or entity == ADMIN_ENTITY):
+        return _refuse(403, "Solo la Alta Consejería Distrital de TIC (o el token de "
+                            "administración) puede restaurar versiones.")
+    try:
+        record = restore_version(repository.get_engine(), version_id, by=entity,
+                                 note=request.values.get("nota", "")[:2000])
+    except VersionNotFoundError as error:
+        return _refuse(404, str(error))
+    except ConflictError as error:
+        return _refuse(409, str(error))
+    repository.refresh()
+    response = jsonify(record.to_json())
+    response.status_code = 201
+    response.headers["Location"] = f"/api/versiones/{record.version_id}"
+    return response
+
+
+@blueprint.errorhandler(RequestEntityTooLarge)
+def _too_large_handler(_error):
+    return _too_large()
+
+
+def _too_large():
+    return _refuse(413, "El archivo supera el máximo de 10 MB; divida el reporte en varios "
+                        "archivos.")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _summary(error: ReportError) -> str:
+    n = len(error.issues)
+    if error.status == 403:
+        return "El reporte incluye productos de otra entidad; no se publicó nada."
+    if error.status == 413:
+        return error.issues[0].message
+    return (f"El reporte tiene {n} problema{'s' if n != 1 else ''}; no se publicó nada. "
+            "Corrija las filas indicadas y vuelva a cargarlo.")
+
+
+def _rows(catalog: Catalog, table: str) -> list[dict]:
+    headers = {internal: header for header, internal in FILE_COLUMNS[table].items()}
+    frame = getattr(catalog, table)
+    out = []
+    for record in frame.to_dict("records"):
+        out.append({headers[k]: _plain(v) for k, v in record.items()})
+    return out
+
+
+def _plain(value):
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return value
+
+
+def _version_json(catalog: Catalog) -> dict:
+    version = catalog.version
+    return {"version_id": version.version_id, "label": version.label,
+            "cutoff_date": version.cutoff_date.isoformat(),
+            "illustrative": version.illustrative}
+
+
+def _preview_json(catalog: Catalog, parsed) -> dict:
+    preview = build_preview(catalog, parsed)
+    counts = preview["change"].value_counts()
+    rows = [
+        {"producto": r.product_id, "nombre": r.product, "anio": int(r.year),
+         "localidad": r.locality_code, "valor_anterior": _plain(r.old_value),
+         "valor_nuevo": float(r.new_value), "cambio": r.change,
+         "cambio_etiqueta": CHANGE_LABELS[r.change]}
+        for r in preview.itertuples()
+    ]
+    return {
+        "archivo": parsed.file_name, "sha256": parsed.sha256,
+        "version_base": catalog.version.version_id,
+        "resumen": {key: int(counts.get(key, 0)) for key in CHANGE_LABELS},
+        "cambios": rows,
+    }

@@ -1,0 +1,285 @@
+"""The page state <-> URL query (DESIGN.md parameters), as pure functions.
+
+``parse_query`` never raises: unknown or malformed values fall back to the
+defaults and produce a Spanish notice for the page to show. ``build_query``
+writes the canonical query (fixed parameter order, sorted de-duplicated lists,
+defaults omitted), so equal states give equal URLs (cache keys for exports) and
+``parse_query(build_query(s)) == (s, [])`` for every valid state.
+
+Parameters: ``eje``, ``entidad`` (lists), ``objetivo`` (int), ``producto``,
+``localidad`` (list of codes), ``anio`` (2023-2032), ``medida``
+(``valor``/``avance``/``semaforo``), ``capas`` (list).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+from urllib.parse import parse_qsl, quote
+
+from data.schema import FIRST_YEAR, LAST_YEAR, LOCALITY_CODES
+
+__all__ = [
+    "DEFAULT_LAYERS",
+    "DEFAULT_STATE",
+    "MEASURES",
+    "PARAMS",
+    "KnownIds",
+    "ViewState",
+    "build_query",
+    "parse_query",
+]
+
+#: Query parameters in canonical order.
+PARAMS = ("eje", "entidad", "objetivo", "producto", "localidad", "anio", "medida", "capas")
+MEASURES = ("valor", "avance", "semaforo")
+#: Overlay layers every deployment has (product layers come from the catalog).
+DEFAULT_LAYERS = ("tm-estaciones", "tm-troncales")
+
+
+def _canon(items: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(sorted(set(items)))
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """Everything the page shows, as in its URL. Lists are kept sorted and unique.
+
+    Attributes
+    ----------
+    axes, entities : tuple of str
+        Selected axis / entity ids (empty: all).
+    objective : int or None
+        Selected objective id.
+    product : str or None
+        Selected product id (its indicator is what the map and series show).
+    localities : tuple of str
+        Selected locality codes ``"01".."20"`` (empty: whole city).
+    year : int
+        Selected year, 2023-2032.
+    measure : {"valor", "avance", "semaforo"}
+        What the map colours.
+    layers : tuple of str
+        Overlay layer ids switched on.
+    """
+
+    axes: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
+    objective: int | None = None
+    product: str | None = None
+    localities: tuple[str, ...] = ()
+    year: int = LAST_YEAR
+    measure: str = "valor"
+    layers: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        for name in ("axes", "entities", "localities", "layers"):
+            object.__setattr__(self, name, _canon(getattr(self, name)))
+
+
+#: Defaults of a bare URL; the caller replaces ``year`` with the last year with
+#: reports: ``dataclasses.replace(DEFAULT_STATE, year=last_year)``.
+DEFAULT_STATE = ViewState()
+
+
+@dataclass(frozen=True)
+class KnownIds:
+    """Valid ids, supplied by the caller from the catalog (see :meth:`from_catalog`)."""
+
+    axes: frozenset[str] = frozenset()
+    entities: frozenset[str] = frozenset()
+    objectives: frozenset[int] = frozenset()
+    products: frozenset[str] = frozenset()
+    layers: frozenset[str] = frozenset(DEFAULT_LAYERS)
+    localities: frozenset[str] = frozenset(LOCALITY_CODES)
+
+    @classmethod
+    def from_catalog(cls, catalog: Any, layers: Iterable[str] = DEFAULT_LAYERS) -> KnownIds:
+        """Ids of a :class:`data.catalog.Catalog`, plus ``layers`` and product layers."""
+        product_layers = {
+            str(v) for v in catalog.products.get("layer", []) if isinstance(v, str) and v.strip()
+        }
+        return cls(
+            axes=frozenset(str(v) for v in catalog.axes["axis_id"]),
+            entities=frozenset(str(v) for v in catalog.entities["entity_id"]),
+            objectives=frozenset(int(v) for v in catalog.objectives["objective_id"]),
+            products=frozenset(str(v) for v in catalog.products["product_id"]),
+            layers=frozenset(layers) | frozenset(product_layers),
+        )
+
+
+def _fold(text: str) -> str:
+    """Lower-case, trimmed, without accents: how user input is compared."""
+    text = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _quoted(value: str) -> str:
+    return f"«{value}»"
+
+
+def _match_ids(
+    raw: list[str], known: Iterable[str], what: str, notices: list[str]
+) -> tuple[str, ...]:
+    lookup = {_fold(k): k for k in known}
+    found, unknown = [], []
+    for item in raw:
+        match = lookup.get(_fold(item))
+        (found.append(match) if match is not None else unknown.append(item))
+    if unknown:
+        listed = ", ".join(_quoted(u) for u in unknown)
+        notices.append(f"No se reconoce {what} {listed}; se ignoró.")
+    return _canon(found)
+
+
+def _locality_code(item: str) -> str:
+    item = item.strip()
+    return item.zfill(2) if item.isdigit() and len(item) <= 2 else item
+
+
+def _single(raw: list[str], what: str, notices: list[str]) -> str | None:
+    if not raw:
+        return None
+    if len(set(raw)) > 1:
+        notices.append(f"Se indicó más de un {what}; se usa {_quoted(raw[0])}.")
+    return raw[0]
+
+
+def parse_query(
+    query: str | None,
+    *,
+    known: KnownIds,
+    default: ViewState = DEFAULT_STATE,
+    ignore: Iterable[str] = (),
+) -> tuple[ViewState, list[str]]:
+    """Read a view state from a URL query, never raising.
+
+    Parameters
+    ----------
+    query : str or None
+        The query, with or without the leading ``"?"`` (``dcc.Location.search``).
+        Keys and values tolerate case, accents and surrounding spaces; lists may
+        be comma-separated and/or repeated (``localidad=11,08&localidad=1``).
+    known : KnownIds
+        Valid ids; anything else is dropped with a notice.
+    default : ViewState
+        Used for absent or invalid parameters (pass the last year with reports
+        as ``default.year``).
+    ignore : iterable of str
+        Extra parameters the caller handles itself (e.g. ``ancho``, ``alto`` of
+        exports); they produce no notice.
+
+    Returns
+    -------
+    (ViewState, list of str)
+        The state and the notices (Spanish, one sentence each; empty if all was valid).
+    """
+    notices: list[str] = []
+    raw: dict[str, list[str]] = {}
+    ignored = {_fold(i) for i in ignore}
+    text = (query or "").strip()
+    text = text[1:] if text.startswith("?") else text
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True)
+    except ValueError:  # pragma: no cover - parse_qsl is lenient by default
+        pairs = []
+    for key, value in pairs:
+        name = _fold(key)
+        if name in ignored:
+            continue
+        if name not in PARAMS:
+            notices.append(f"Se ignoró el parámetro desconocido {_quoted(key.strip())}.")
+            continue
+        raw.setdefault(name, []).append(value)
+    values = {name: _split(items) for name, items in raw.items()}
+
+    state: dict[str, Any] = {}
+    if "eje" in values:
+        state["axes"] = _match_ids(values["eje"], known.axes, "el eje", notices)
+    if "entidad" in values:
+        state["entities"] = _match_ids(values["entidad"], known.entities, "la entidad", notices)
+    if "localidad" in values:
+        codes = [_locality_code(v) for v in values["localidad"]]
+        state["localities"] = _match_ids(codes, known.localities, "la localidad", notices)
+    if "capas" in values:
+        state["layers"] = _match_ids(values["capas"], known.layers, "la capa", notices)
+    if "producto" in values:
+        item = _single(values["producto"], "producto", notices)
+        if item is None:
+            state["product"] = None
+        else:
+            match = _match_ids([item], known.products, "el producto", notices)
+            state["product"] = match[0] if match else default.product
+    if "objetivo" in values:
+        item = _single(values["objetivo"], "objetivo", notices)
+        if item is None:
+            state["objective"] = None
+        else:
+            number = int(item) if item.isdigit() else None
+            if number is not None and number in known.objectives:
+                state["objective"] = number
+            else:
+                notices.append(f"No se reconoce el objetivo {_quoted(item)}; se ignoró.")
+    if "anio" in values:
+        item = _single(values["anio"], "año", notices)
+        if item is not None:
+            year = int(item) if item.isdigit() else None
+            if year is not None and FIRST_YEAR <= year <= LAST_YEAR:
+                state["year"] = year
+            else:
+                notices.append(
+                    f"El año {_quoted(item)} no es válido (use {FIRST_YEAR}-{LAST_YEAR}); "
+                    f"se muestra {default.year}."
+                )
+    if "medida" in values:
+        item = _single(values["medida"], "medida", notices)
+        if item is not None:
+            if _fold(item) in MEASURES:
+                state["measure"] = _fold(item)
+            else:
+                notices.append(
+                    f"La medida {_quoted(item)} no existe (use valor, avance o semaforo); "
+                    f"se muestra {default.measure}."
+                )
+    return replace(default, **state), notices
+
+
+def _list_value(items: Iterable[str]) -> str:
+    return ",".join(quote(str(i), safe="-_.~") for i in items)
+
+
+def build_query(state: ViewState, *, default: ViewState = DEFAULT_STATE) -> str:
+    """The canonical query of ``state``, without ``"?"``; empty when all is default.
+
+    Parameters are written in :data:`PARAMS` order, lists comma-separated and
+    sorted, values that equal ``default`` omitted; an empty value (``capas=``)
+    means "none" where the default is not empty.
+
+    Examples
+    --------
+    >>> build_query(ViewState(localities=("11", "08"), year=2026, measure="avance"))
+    'localidad=08,11&anio=2026&medida=avance'
+    """
+    values: dict[str, str | None] = {
+        "eje": _list_value(state.axes) if state.axes != default.axes else None,
+        "entidad": _list_value(state.entities) if state.entities != default.entities else None,
+        "objetivo": None
+        if state.objective == default.objective
+        else ("" if state.objective is None else str(state.objective)),
+        "producto": None
+        if state.product == default.product
+        else ("" if state.product is None else quote(state.product, safe="-_.~")),
+        "localidad": _list_value(state.localities)
+        if state.localities != default.localities
+        else None,
+        "anio": str(state.year) if state.year != default.year else None,
+        "medida": state.measure if state.measure != default.measure else None,
+        "capas": _list_value(state.layers) if state.layers != default.layers else None,
+    }
+    return "&".join(f"{name}={values[name]}" for name in PARAMS if values[name] is not None)

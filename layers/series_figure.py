@@ -1,0 +1,217 @@
+"""Actual vs target, 2023-2032, for the city or for each selected locality.
+
+Every point's ``x`` is its year, so a click on the series tells the map which
+year to show. Years up to ``last_year`` without a report are marked
+"Sin reporte" on the baseline; later years only show the target.
+
+Selected-year marker: ``layout.shapes[0]`` (``x0``/``x1``) and
+``layout.annotations[0]`` (``x``, ``text``); a ``dash.Patch`` may move it with
+:func:`year_marker_patch_payload` instead of rebuilding the figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from data.schema import CITYWIDE, FIRST_YEAR, LAST_YEAR, STATUS_LABELS, STATUSES
+from layers.formatting import format_percent, format_value
+from layers.theme import (
+    INK,
+    INK_MUTED,
+    QUALITATIVE,
+    STATUS_COLORS,
+    TEMPLATE,
+    add_source_line,
+    apply_titles,
+)
+
+__all__ = ["CITY_NAME", "build_series", "year_marker_patch_payload"]
+
+CITY_NAME = "Bogotá D.C."
+_HOVER = (
+    "<b>%{customdata[0]}</b> · %{x}<br>"
+    "%{customdata[1]}: %{customdata[2]}<br>"
+    "Avance: %{customdata[3]} · %{customdata[4]}"
+    "<extra></extra>"
+)
+
+
+def _status_text(status: Any) -> str:
+    return STATUS_LABELS[status] if status in STATUSES else STATUS_LABELS["no_report"]
+
+
+def _customdata(rows: pd.DataFrame, place: str, what: str, column: str, unit: str) -> list:
+    return [
+        [place, what, format_value(getattr(r, column), unit), format_percent(r.pct),
+         _status_text(r.status)]
+        for r in rows.itertuples(index=False)
+    ]
+
+
+def year_marker_patch_payload(year: int) -> dict[tuple[Any, ...], Any]:
+    """Paths and values that move the selected-year marker (see module docstring)."""
+    return {
+        ("layout", "shapes", 0, "x0"): year,
+        ("layout", "shapes", 0, "x1"): year,
+        ("layout", "annotations", 0, "x"): year,
+        ("layout", "annotations", 0, "text"): f"<b>{year}</b>",
+    }
+
+
+def _prepare(series_df: pd.DataFrame, code: str) -> pd.DataFrame:
+    rows = series_df[series_df["locality_code"].astype(str) == code]
+    rows = rows.drop_duplicates("year").set_index("year").reindex(range(FIRST_YEAR, LAST_YEAR + 1))
+    for column in ("value", "target", "pct"):
+        if column not in rows:
+            rows[column] = float("nan")
+        rows[column] = pd.to_numeric(rows[column], errors="coerce").astype(float)
+    if "status" not in rows:
+        rows["status"] = "no_report"
+    rows["status"] = rows["status"].astype(object).where(rows["status"].isin(STATUSES),
+                                                          "no_report")
+    return rows.rename_axis("year").reset_index()
+
+
+def build_series(
+    series_df: pd.DataFrame,
+    *,
+    localities: Sequence[str] = (),
+    names: Mapping[str, str],
+    year: int,
+    unit: str = "",
+    last_year: int | None = None,
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+) -> go.Figure:
+    """Line chart of actual values (solid) and targets (dashed) per year.
+
+    Parameters
+    ----------
+    series_df : DataFrame
+        ``[year, locality_code, value, target, pct, status]`` of one indicator;
+        ``"00"`` rows are the city.
+    localities : sequence of str
+        Codes to draw, one colour each; empty draws the city (``"00"``).
+    names : mapping
+        Code -> Spanish name (the city is "Bogotá D.C." unless ``names["00"]``).
+    year : int
+        Selected year, marked by a vertical line.
+    unit : str
+        Indicator unit (axis title and hover).
+    last_year : int, optional
+        Last year with reports (cut-off); years after it are the future and are
+        not flagged as missing. Default: the last year with any value.
+    title, subtitle, source : str, optional
+        Title block and source line (exports).
+
+    Returns
+    -------
+    go.Figure
+        ``clickData["points"][0]["x"]`` is the clicked year.
+    """
+    codes = [str(c) for c in localities] or [CITYWIDE]
+    if last_year is None:
+        reported = series_df.loc[pd.to_numeric(series_df["value"], errors="coerce").notna(),
+                                 "year"]
+        last_year = int(reported.max()) if len(reported) else FIRST_YEAR - 1
+    unit = (unit or "").strip()
+    fig = go.Figure()
+    missing_x: list[int] = []
+    missing_text: list[str] = []
+    for i, code in enumerate(codes):
+        rows = _prepare(series_df, code)
+        place = names.get(code, CITY_NAME if code == CITYWIDE else code)
+        color = INK if len(codes) == 1 else QUALITATIVE[i % len(QUALITATIVE)]
+        single = len(codes) == 1
+        fig.add_trace(
+            go.Scatter(
+                x=rows["year"].tolist(),
+                y=rows["target"].tolist(),
+                mode="lines+markers",
+                name="Meta" if single else f"Meta · {place}",
+                legendgroup=code,
+                showlegend=single,
+                line={"color": INK_MUTED if single else color, "width": 1.6, "dash": "dash"},
+                opacity=1 if single else 0.75,
+                marker={"size": 6, "symbol": "circle-open"},
+                customdata=_customdata(rows, place, "Meta", "target", unit),
+                hovertemplate=_HOVER,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=rows["year"].tolist(),
+                y=rows["value"].tolist(),
+                mode="lines+markers",
+                name="Valor reportado" if single else place,
+                legendgroup=code,
+                line={"color": "#0072B2" if single else color, "width": 2.6},
+                marker={"size": 8},
+                customdata=_customdata(rows, place, "Valor", "value", unit),
+                hovertemplate=_HOVER,
+                connectgaps=False,
+            )
+        )
+        gaps = rows[(rows["year"] <= last_year) & rows["value"].isna()]
+        missing_x += gaps["year"].tolist()
+        missing_text += [f"<b>{place}</b> · {y}<br>Sin reporte" for y in gaps["year"]]
+    if len(codes) > 1:
+        fig.add_trace(
+            go.Scatter(x=[None], y=[None], mode="lines", name="Meta (discontinua)",
+                       line={"color": INK_MUTED, "width": 1.6, "dash": "dash"},
+                       hoverinfo="skip")
+        )
+    if missing_x:
+        fig.add_trace(
+            go.Scatter(
+                x=missing_x,
+                y=[0] * len(missing_x),
+                mode="markers",
+                name="Sin reporte",
+                marker={"symbol": "x-thin-open", "size": 11, "color": STATUS_COLORS["behind"],
+                        "line": {"width": 2.2, "color": STATUS_COLORS["behind"]}},
+                text=missing_text,
+                hovertemplate="%{text}<extra></extra>",
+                cliponaxis=False,
+            )
+        )
+        for y in sorted(set(missing_x)):
+            fig.add_vrect(x0=y - 0.45, x1=y + 0.45, fillcolor=STATUS_COLORS["no_report"],
+                          opacity=0.18, line_width=0, layer="below")
+    if last_year < LAST_YEAR:
+        fig.add_vrect(x0=max(last_year, FIRST_YEAR - 1) + 0.5, x1=LAST_YEAR + 0.5,
+                      fillcolor="#F3F4F6", opacity=1, line_width=0, layer="below")
+        fig.add_annotation(x=LAST_YEAR + 0.5, y=1, xref="x", yref="paper", xanchor="right",
+                           yanchor="top", showarrow=False, text="Metas futuras",
+                           font={"size": 12, "color": INK_MUTED})
+    # The selected-year marker goes first so its paths stay shapes[0]/annotations[0].
+    shapes = list(fig.layout.shapes)
+    annotations = list(fig.layout.annotations)
+    marker = {"type": "line", "x0": year, "x1": year, "xref": "x", "y0": 0, "y1": 1,
+              "yref": "paper", "line": {"color": INK, "width": 1.5, "dash": "dot"}}
+    label = {"x": year, "y": 1, "xref": "x", "yref": "paper", "yanchor": "top",
+             "text": f"<b>{year}</b>", "showarrow": False, "bgcolor": "#FFFFFF",
+             "font": {"size": 13, "color": INK}}
+    y_title = unit or "Valor"
+    fig.layout.shapes = [marker, *shapes]
+    fig.layout.annotations = [label, *annotations]
+    fig.update_layout(
+        template=TEMPLATE,
+        xaxis={"tickmode": "linear", "dtick": 1, "range": [FIRST_YEAR - 0.6, LAST_YEAR + 0.6],
+               "fixedrange": True},
+        yaxis={"title": {"text": y_title}, "rangemode": "tozero",
+               "tickformat": ",.2~f"},
+        legend={"y": 1, "yanchor": "top", "x": 1.01, "xanchor": "left", "orientation": "v",
+                "traceorder": "normal"},
+        margin={"l": 16, "r": 16, "t": 36, "b": 24},
+        hovermode="closest",
+        clickmode="event",
+    )
+    apply_titles(fig, title, subtitle)
+    add_source_line(fig, source)
+    return fig

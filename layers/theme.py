@@ -1,0 +1,221 @@
+"""The dashboard's one Plotly look: fonts, colours, title and source-line helpers.
+
+Colours are colour-blind safe: the status palette is derived from Okabe & Ito
+(bluish green, orange, vermillion, grey) and statuses always carry a text label
+or symbol as well (``STATUS_SYMBOLS``); the sequential scale is single-hue blue
+and the progress scale diverges orange-to-blue around the target (100 %).
+"""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from data.schema import STATUS_LABELS, STATUSES
+
+__all__ = [
+    "BORDER_COLOR",
+    "FONT_FAMILY",
+    "GRID_COLOR",
+    "INK",
+    "INK_MUTED",
+    "MARGIN",
+    "PROGRESS_SCALE",
+    "QUALITATIVE",
+    "SELECTED_COLOR",
+    "SEQUENTIAL_SCALE",
+    "STATUS_COLORS",
+    "STATUS_SYMBOLS",
+    "TEMPLATE",
+    "add_source_line",
+    "apply_titles",
+    "status_legend_label",
+    "text_color_on",
+]
+
+#: Sans-serif stack: Arial/Helvetica on readers' machines, Liberation Sans (Arial
+#: metrics) or DejaVu Sans on Debian servers where kaleido renders exports.
+FONT_FAMILY = "Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif"
+INK = "#1F2328"
+INK_MUTED = "#5A6270"
+GRID_COLOR = "#E3E6EA"
+BORDER_COLOR = "#FFFFFF"
+SELECTED_COLOR = "#111111"
+
+STATUS_COLORS = {
+    "on_track": "#009E73",  # Okabe-Ito bluish green
+    "at_risk": "#E69F00",  # Okabe-Ito orange
+    "behind": "#D55E00",  # Okabe-Ito vermillion
+    "no_report": "#BDBDBD",  # neutral grey
+}
+#: Symbol drawn beside or instead of a status colour (never colour alone).
+STATUS_SYMBOLS = {"on_track": "✓", "at_risk": "!", "behind": "✗", "no_report": "–"}
+
+#: Sequential single-hue blue (ColorBrewer Blues 2-9), for reported values.
+SEQUENTIAL_SCALE = (
+    (0.0, "#DEEBF7"),
+    (0.25, "#9ECAE1"),
+    (0.5, "#6BAED6"),
+    (0.75, "#2171B5"),
+    (1.0, "#08306B"),
+)
+#: Diverging orange -> light -> blue, stops as shares of 0-150 % of the target.
+PROGRESS_SCALE = (
+    (0.0, "#B35806"),
+    (0.3333, "#F1A340"),
+    (0.6, "#FEE0B6"),
+    (0.6667, "#EFEDF5"),
+    (0.8, "#9ECAE1"),
+    (1.0, "#08519C"),
+)
+#: Okabe-Ito order for lines of several localities (black last).
+QUALITATIVE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#000000",
+)
+
+#: Margins (px) with room for a title block and a source line.
+MARGIN = {"l": 16, "r": 16, "t": 24, "b": 24}
+_TITLE_TOP = 96
+
+
+def status_legend_label(status: str) -> str:
+    """``"✓ En meta"``: the symbol and the Spanish label of a status code."""
+    if status not in STATUSES:
+        raise ValueError(f"estado desconocido {status!r}; use uno de {', '.join(STATUSES)}")
+    return f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"
+
+
+def text_color_on(fill: str) -> str:
+    """Dark or white text, whichever reads better on the ``#RRGGBB`` ``fill``."""
+    fill = fill.lstrip("#")
+    red, green, blue = (int(fill[i : i + 2], 16) / 255 for i in (0, 2, 4))
+
+    def _linear(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    luminance = 0.2126 * _linear(red) + 0.7152 * _linear(green) + 0.0722 * _linear(blue)
+    return INK if luminance > 0.30 else "#FFFFFF"
+
+
+def _template() -> go.layout.Template:
+    axis = {
+        "showgrid": True,
+        "gridcolor": GRID_COLOR,
+        "gridwidth": 1,
+        "zeroline": False,
+        "showline": False,
+        "ticks": "",
+        "tickfont": {"size": 13, "color": INK_MUTED},
+        "title": {"font": {"size": 13, "color": INK_MUTED}, "standoff": 8},
+        "automargin": True,
+    }
+    return go.layout.Template(
+        layout={
+            "font": {"family": FONT_FAMILY, "size": 14, "color": INK},
+            "separators": ",.",
+            "paper_bgcolor": "#FFFFFF",
+            "plot_bgcolor": "#FFFFFF",
+            "colorway": list(QUALITATIVE),
+            "margin": dict(MARGIN),
+            "title": {
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": 1,
+                "yref": "container",
+                "yanchor": "top",
+                "pad": {"t": 14},
+                "font": {"size": 22, "color": INK, "weight": "bold"},
+                "subtitle": {"font": {"size": 15, "color": INK_MUTED}},
+            },
+            "xaxis": {**axis, "showgrid": False, "showline": True, "linecolor": "#9AA1AA",
+                      "ticks": "outside", "tickcolor": "#9AA1AA", "ticklen": 4},
+            "yaxis": axis,
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1.0,
+                "yanchor": "bottom",
+                "font": {"size": 13},
+                "bgcolor": "rgba(255,255,255,0)",
+                "title": {"text": ""},
+            },
+            "hoverlabel": {
+                "font": {"family": FONT_FAMILY, "size": 13, "color": INK},
+                "bgcolor": "#FFFFFF",
+                "bordercolor": "#9AA1AA",
+                "align": "left",
+            },
+            "hovermode": "closest",
+        }
+    )
+
+
+#: The template every figure of the project uses.
+TEMPLATE = _template()
+
+
+def apply_titles(
+    fig: go.Figure, title: str | None, subtitle: str | None = None, *, max_chars: int = 100
+) -> go.Figure:
+    """Set a left-aligned bold title and a muted subtitle, reserving top margin.
+
+    The subtitle is wrapped at its `` · `` separators into lines of at most
+    ``max_chars``. Returns the same figure (modified in place) for chaining.
+    """
+    if not title:
+        return fig
+    lines = _wrap(subtitle, max_chars) if subtitle else []
+    fig.update_layout(
+        title={"text": title, "subtitle": {"text": "<br>".join(lines)}},
+        margin={"t": _TITLE_TOP - 24 + 22 * len(lines)},
+    )
+    return fig
+
+
+def _wrap(text: str, max_chars: int) -> list[str]:
+    lines: list[str] = []
+    for part in text.split(" · "):
+        if lines and len(lines[-1]) + 3 + len(part) <= max_chars:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return lines
+
+
+def add_source_line(
+    fig: go.Figure, text: str | None, *, max_chars: int = 90, axis_room: int = 34
+) -> go.Figure:
+    """Write ``text`` (e.g. from :func:`layers.titles.source_line`) at the bottom left.
+
+    The text is wrapped at its `` · `` separators into lines of at most
+    ``max_chars``, placed ``axis_room`` px below the plot area (clear of the
+    x tick labels) in a bottom margin that grows to hold it. Returns the same
+    figure for chaining.
+    """
+    if not text:
+        return fig
+    lines = _wrap(text, max_chars)
+    bottom = axis_room + 16 * len(lines) + 10
+    fig.update_layout(margin={"b": max(fig.layout.margin.b or 0, bottom)})
+    fig.add_annotation(
+        text="<br>".join(lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        yshift=-axis_room,
+        showarrow=False,
+        align="left",
+        font={"size": 12, "color": INK_MUTED},
+        name="source-line",
+    )
+    return fig

@@ -1,0 +1,323 @@
+"""The JSON API on a minimal Flask app (only the API blueprint), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+import zipfile
+from functools import cache
+
+import openpyxl
+import pytest
+from flask import Flask
+
+from data import repository
+from data.illustrative import build_illustrative_catalog
+from data.store import dump_store, list_versions
+
+TOKENS = {"sdm": "tok-sdm-123", "sg-actic": "tok-tic-456", "sdh": "tok-sdh-789"}
+ADMIN = "tok-admin-000"
+HEADER = "producto,anio,localidad,valor,fecha_reporte"
+
+
+#: Built once per session: the repository seeds every fresh store with it.
+_illustrative = cache(build_illustrative_catalog)
+
+
+@pytest.fixture
+def api(monkeypatch, store_url, tmp_path):
+    """Test client of a Flask app with only the API, on an empty store (seeded on use)."""
+    import data.illustrative
+
+    monkeypatch.setenv("DATABASE_URL", store_url)
+    monkeypatch.setenv("BOGOTA_TI_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("BOGOTA_TI_MATRIX", raising=False)
+    monkeypatch.setenv("BOGOTA_TI_TOKENS", ",".join(f"{e}:{t}" for e, t in TOKENS.items()))
+    monkeypatch.setenv("BOGOTA_TI_ADMIN_TOKEN", ADMIN)
+    monkeypatch.setattr(data.illustrative, "build_illustrative_catalog", _illustrative)
+    repository.clear_cache()
+    from app.routes.api import blueprint
+
+    app = Flask(__name__)
+    app.register_blueprint(blueprint)
+    yield app.test_client()
+    repository.clear_cache()
+
+
+@pytest.fixture
+def products():
+    """Product ids of the illustrative catalog by role in these tests."""
+    p = _illustrative().products
+    own = p[(p["entity_id"] == "sdm") & (p["scope"] == "localidad")]
+    return {
+        "own": own["product_id"].iloc[0],
+        "own2": own["product_id"].iloc[1],
+        "other": p.loc[p["entity_id"] == "sdh", "product_id"].iloc[0],
+        "city": p.loc[(p["entity_id"] == "sdm") & (p["scope"] == "ciudad"),
+                      "product_id"].iloc[0],
+    }
+
+
+def auth(entity: str = "sdm") -> dict:
+    token = ADMIN if entity == "admin" else TOKENS[entity]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def upload(client, content: bytes, name: str = "avance.csv", headers=None, query="",
+           **form):
+    data = {"archivo": (io.BytesIO(content), name), **form}
+    return client.post(f"/api/reportes{query}", data=data, headers=headers or auth(),
+                       content_type="multipart/form-data")
+
+
+def csv_bytes(*lines: str) -> bytes:
+    return "\n".join([HEADER, *lines]).encode()
+
+
+def xlsx_bytes(rows) -> bytes:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def with_member(content: bytes, name: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item, source.read(item))
+        target.writestr(name, data)
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- read
+
+
+def test_catalog_lists_the_ids_an_entity_needs(api):
+    body = api.get("/api/catalogo").get_json()
+    assert [len(body[k]) for k in ("ejes", "objetivos", "productos", "entidades")] == \
+        [6, 7, 36, 14]
+    product = body["productos"][0]
+    assert {"producto", "nombre", "indicador", "unidad", "entidad", "eje", "objetivo"} <= \
+        set(product)
+    assert {"objetivo", "texto", "resultado"} == set(body["objetivos"][0])
+    assert body["localidades"][:2] == ["00", "01"] and len(body["localidades"]) == 21
+    assert body["formato_reporte"]["obligatorias"] == ["producto", "anio", "localidad",
+                                                       "valor"]
+    assert body["version"]["illustrative"] is True
+
+
+def test_version_reports_id_and_cutoff(api):
+    body = api.get("/api/version").get_json()
+    assert body["version_id"] == 1 and body["cutoff_date"] == "2026-10-31"
+    assert body["illustrative"] is True and body["label"].startswith("v1 · corte 2026-10-31")
+
+
+# ---------------------------------------------------------------- auth
+
+
+@pytest.mark.parametrize("headers, fragment", [
+    ({}, "Falta el token"),
+    ({"Authorization": "Bearer equivocado"}, "Token inválido"),
+    ({"Authorization": f"Basic {TOKENS['sdm']}"}, "Token inválido"),
+    ({"Authorization": "Bearer "}, "Token inválido"),
+])
+def test_upload_without_a_valid_token_is_401(api, products, headers, fragment):
+    before = dump_store(repository.get_engine())
+    response = api.post("/api/reportes", headers=headers, data={
+        "archivo": (io.BytesIO(csv_bytes(f"{products['own']},2026,01,5,")), "a.csv")})
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert fragment in response.get_json()["error"]
+    assert dump_store(repository.get_engine()) == before
+
+
+def test_product_of_another_entity_is_403(api, products):
+    before = dump_store(repository.get_engine())
+    response = upload(api, csv_bytes(f"{products['own']},2026,01,5,",
+                                     f"{products['other']},2026,01,5,"))
+    assert response.status_code == 403
+    errors = response.get_json()["errores"]
+    assert [(e["row"], e["column"], e["value"]) for e in errors] == [
+        (3, "producto", products["other"])]
+    assert "a cargo de la entidad «sdh»" in errors[0]["message"]
+    assert dump_store(repository.get_engine()) == before
+
+
+# ---------------------------------------------------------------- publish
+
+
+def test_valid_upload_is_published_as_the_next_version(api, products):
+    own = products["own"]
+    response = upload(api, csv_bytes(f"{own},2026,01,123.5,2026-11-20",
+                                     f"{products['city']},2026,,77,"), nota="Corte nov.")
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["version_id"] == 2 and body["entity_id"] == "sdm"
+    assert body["source_name"] == "avance.csv" and len(body["source_sha256"]) == 64
+    assert body["note"] == "Corte nov." and body["rows_received"] == 2
+    assert response.headers["Location"] == "/api/versiones/2"
+    assert api.get("/api/version").get_json()["version_id"] == 2
+    assert [v["version_id"] for v in api.get("/api/versiones").get_json()["versiones"]] == \
+        [2, 1]
+    catalog = repository.get_catalog()  # the dashboard sees it without a restart
+    assert catalog.version.version_id == 2
+    obs = catalog.observations.set_index(["product_id", "year", "locality_code"])
+    assert obs.loc[(own, 2026, "01"), "value"] == 123.5
+
+
+def test_xlsx_upload(api, products):
+    content = xlsx_bytes([["producto", "anio", "localidad", "valor"],
+                          [products["own"], 2027, 5, 10]])
+    response = upload(api, content, "avance.xlsx")
+    assert response.status_code == 201 and response.get_json()["rows_added"] == 1
+
+
+def test_preview_publishes_nothing(api, products):
+    engine = repository.get_engine()
+    current = repository.get_catalog().observations
+    row = current[current["product_id"] == products["own"]].iloc[0]
+    before = dump_store(engine)
+    response = upload(api, csv_bytes(
+        f"{row.product_id},{row.year},{row.locality_code},{row.value + 1},",
+        f"{products['own']},2032,20,1,"), query="?vista_previa=1")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["resumen"] == {"new": 1, "changed": 1, "same": 0}
+    assert body["version_base"] == 1
+    changed = [c for c in body["cambios"] if c["cambio"] == "changed"][0]
+    assert changed["valor_anterior"] == row.value and changed["valor_nuevo"] == row.value + 1
+    assert dump_store(engine) == before
+
+
+def test_stale_preview_base_is_a_409_conflict(api, products):
+    line = f"{products['own']},2026,02,9,"
+    assert upload(api, csv_bytes(line), version_base="1").status_code == 201
+    before = dump_store(repository.get_engine())
+    response = upload(api, csv_bytes(line), version_base="1")
+    assert response.status_code == 409
+    assert "la versión vigente es v2" in response.get_json()["error"]
+    assert dump_store(repository.get_engine()) == before
+
+
+def test_concurrent_uploads_land_as_consecutive_versions(api, products):
+    repository.get_engine()  # seed before the race
+    app = api.application
+    statuses = []
+    barrier = threading.Barrier(6)
+
+    def send(n: int) -> None:
+        barrier.wait()
+        response = upload(app.test_client(), csv_bytes(f"{products['own']},2030,{n + 1:02d},"
+                                                       f"{n},"), name=f"hilo{n}.csv")
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201] * 6
+    versions = list_versions(repository.get_engine())
+    assert [v.version_id for v in versions] == list(range(7, 0, -1))
+    assert sorted(v.source_name for v in versions[:6]) == [f"hilo{n}.csv" for n in range(6)]
+    assert [v.rows_total for v in reversed(versions[:6])] == \
+        [versions[-1].rows_total + n for n in range(1, 7)]
+
+
+# ---------------------------------------------------------------- bad input: nothing written
+
+
+def _bad_inputs(p):
+    own, other = p["own"], p["other"]
+    tiny_xlsx = xlsx_bytes([["producto", "anio", "localidad", "valor"], [own, 2026, 1, 1]])
+    return [
+        ("avance.txt", csv_bytes(f"{own},2026,01,1,"), 422, "extensión «.txt» no aceptada"),
+        ("avance.xlsx", csv_bytes(f"{own},2026,01,1,"), 422, "no es un libro .xlsx"),
+        ("avance.csv", tiny_xlsx, 422, "no es texto CSV"),
+        ("avance.csv", b"", 422, "vacío"),
+        ("avance.csv", HEADER.encode(), 422, "no tiene filas de datos"),
+        ("avance.xlsx", with_member(tiny_xlsx, "xl/media/z.bin", b"\0" * 4_000_000), 422,
+         "bomba zip"),
+        ("avance.xlsx", with_member(tiny_xlsx, "xl/vbaProject.bin", b"x"), 422, "macros"),
+        ("avance.xlsm", tiny_xlsx, 422, "macros"),
+        ("avance.csv", f"producto,anio,localidad\n{own},2026,01".encode(), 422,
+         "falta la columna obligatoria «valor»"),
+        ("avance.csv", f"producto,anio,localidad,value\n{own},2026,01,1".encode(), 422,
+         "columna no reconocida"),
+        ("avance.csv", csv_bytes("P99,2026,01,1,"), 422, "no existe"),
+        ("avance.csv", csv_bytes(f"{own},2026,21,1,"), 422, "código de localidad inválido"),
+        ("avance.csv", csv_bytes(f"{other},2026,01,1,"), 403, "a cargo de la entidad"),
+        ("avance.csv", csv_bytes(f"{own},2026,01,mucho,"), 422, "no es un número"),
+        ("avance.csv", csv_bytes(f"{own},2026,01,-4,"), 422, "no puede ser negativo"),
+        ("avance.csv", csv_bytes(f"{own},2019,01,1,"), 422, "entre 2023 y 2032"),
+        ("avance.csv", csv_bytes(f"{own},2026,01,1,", f"{own},2026,1,2,"), 422, "repetido"),
+        ("avance.csv", csv_bytes(f"{own},2026,01,=A1*2,"), 422, "fórmula"),
+        ("avance.xlsx", xlsx_bytes([["producto", "anio", "localidad", "valor"],
+                                    [own, 2026, 1, "=1+1"]]), 422, "fórmula"),
+        ("avance.csv", b"\x89PNG\r\n\x1a\n\x00\x00", 422, "no es texto CSV"),
+    ]
+
+
+def test_every_bad_input_is_refused_and_writes_nothing(api, products):
+    engine = repository.get_engine()
+    before = dump_store(engine)
+    for name, content, status, fragment in _bad_inputs(products):
+        response = upload(api, content, name)
+        body = response.get_json()
+        assert response.status_code == status, (name, fragment, body)
+        assert body["errores"], name
+        assert all(set(e) == {"row", "column", "value", "message"} for e in body["errores"])
+        assert any(fragment in e["message"] for e in body["errores"]), (fragment, body)
+        assert dump_store(engine) == before, fragment
+    assert api.get("/api/version").get_json()["version_id"] == 1
+
+
+def test_file_over_10_mb_is_413(api, products):
+    before = dump_store(repository.get_engine())
+    big = csv_bytes(*[f"{products['own']},2026,01,1,"] * 600_000)
+    assert len(big) > 10 * 1024 * 1024
+    response = upload(api, big)
+    assert response.status_code == 413
+    assert "10 MB" in response.get_json()["error"]
+    assert dump_store(repository.get_engine()) == before
+
+
+def test_missing_file_field_is_400(api):
+    response = api.post("/api/reportes", headers=auth(), data={"otro": "x"})
+    assert response.status_code == 400 and "«archivo»" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_bytes_never_give_a_500(api, seed):
+    content = os.urandom(200 + 50 * seed)
+    for name in ("a.csv", "a.xlsx"):
+        assert upload(api, content, name).status_code in (400, 403, 413, 422)
+
+
+# ---------------------------------------------------------------- administration
+
+
+def test_admin_token_may_report_any_product(api, products):
+    response = upload(api, csv_bytes(f"{products['other']},2026,01,3,"), headers=auth("admin"))
+    assert response.status_code == 201 and response.get_json()["published_by"] == "admin"
+
+
+def test_restore_needs_the_lead_entity_or_admin(api, products):
+    assert upload(api, csv_bytes(f"{products['own']},2026,01,999,")).status_code == 201
+    url = "/api/versiones/1/restaurar"
+    assert api.post(url).status_code == 401
+    refused = api.post(url, headers=auth("sdm"))
+    assert refused.status_code == 403 and "Alta Consejería" in refused.get_json()["error"]
+    response = api.post(url, headers=auth("sg-actic"))
+    assert response.status_code == 201
+    body = response.get_json()
+    assert body["version_id"] == 3 and body["restored_from"] == 1
+    assert api.post("/api/versiones/2/restaurar", headers=auth("admin")).status_code == 201
+    assert api.post("/api/versiones/99/restaurar", headers=auth("admin")).status_code == 404
+    assert api.get("/api/versiones/99").status_code == 404
+    assert api.get("/api/versiones/3").get_json()["kind"] == "restauracion"

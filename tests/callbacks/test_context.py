@@ -1,0 +1,23 @@
+"""Tests of callbacks.context: geometry-derived objects built once."""
+
+from __future__ import annotations
+
+import json
+
+from callbacks.context import OVERLAY_LABELS, build_geo_context
+from data.schema import LOCALITY_CODES
+
+
+def test_context_from_real_geodata(geodata_cache):
+    context = build_geo_context(geodata_cache)
+    ids = sorted(f["id"] for f in context.geojson["features"])
+    assert ids == list(LOCALITY_CODES)
+    assert context.names["11"] == "Suba" and context.names["15"] == "Antonio Nariño"
+    assert len(json.dumps(context.geojson, separators=(",", ":"))) <= 200_000
+    urban, district = context.bounds["urbana"], context.bounds["distrito"]
+    assert district.south < urban.south  # Sumapaz reaches far south of the city
+    assert set(context.overlays) == {"map", "geo"}
+    assert set(context.overlays["map"]) == set(OVERLAY_LABELS)
+    assert len(context.overlay_traces("geo", ("tm-troncales",))) == 1
+    stations = context.stations
+    assert (stations["outside_district"] == ~stations["in_district"]).all()
