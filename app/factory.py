@@ -5,21 +5,16 @@ from __future__ import annotations
 import importlib
 
 import dash
-import dash_bootstrap_components as dbc
-from dash import html
 
+from app.layout import build_layout
 from app.routes import BLUEPRINT_MODULES
+from app.serving import configure_serving
+from callbacks.context import get_geo_context
+from callbacks.features import register_callbacks
 from data.geodata import ensure_geodata, load_display_localities
 from data.repository import get_catalog
 
 TITLE = "Tablero Bogotá Territorio Inteligente"
-
-
-def _placeholder_layout() -> html.Div:
-    return html.Div(
-        [html.H1(TITLE), html.P("Política Bogotá Territorio Inteligente 2023-2032")],
-        className="container py-4",
-    )
 
 
 def create_app() -> dash.Dash:
@@ -35,14 +30,18 @@ def create_app() -> dash.Dash:
     ensure_geodata()
     load_display_localities()
     get_catalog()
+    get_geo_context()
     app = dash.Dash(
         __name__,
         title=TITLE,
-        external_stylesheets=[dbc.themes.BOOTSTRAP],
         suppress_callback_exceptions=False,
         update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
-    app.layout = _placeholder_layout
+    app.index_string = app.index_string.replace("<html>", '<html lang="es-CO">', 1)
+    app.layout = build_layout
+    register_callbacks(app)
     for module_name in BLUEPRINT_MODULES:
         app.server.register_blueprint(importlib.import_module(module_name).blueprint)
+    configure_serving(app)
     return app

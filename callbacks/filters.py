@@ -6,24 +6,34 @@ applied (choosing an axis narrows entities, objectives and products to those
 that exist). A value already chosen is always kept in its list, flagged when
 nothing matches, so an impossible combination arriving by URL stays visible and
 the page says so instead of drawing an empty chart.
+
+The options are written by the URL callback (``callbacks.url``) in the same
+response as the values: a Dash 4 dropdown drops a value that is not among its
+options, which would otherwise undo a state restored from the URL.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pandas as pd
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State
 
 from callbacks import ids
-from callbacks.store import stored_state
+from callbacks.features import dashboard_callback, dashboard_clientside_callback
 from callbacks.url_state import ViewState
 from callbacks.view_model import filtered_products
 from data.catalog import Catalog
-from data.repository import get_catalog
+from data.schema import FIRST_YEAR, LAST_YEAR
 from layers.formatting import format_number
 
-__all__ = ["filter_options", "locality_options", "play_toggle"]
+__all__ = ["OPTION_IDS", "PLAY_TEXT", "filter_options", "locality_options", "play_toggle"]
+
+#: Dropdowns whose options cascade, in :func:`filter_options` key order. Their
+#: options are set by the URL callback together with their values, so a value
+#: never arrives before the option that holds it.
+OPTION_IDS = (ids.FILTER_AXIS, ids.FILTER_ENTITY, ids.FILTER_OBJECTIVE, ids.FILTER_PRODUCT)
 
 _NO_MATCH = " (sin productos con los demás filtros)"
 _OBJECTIVE_CHARS = 60
@@ -107,26 +117,34 @@ def locality_options(names: dict[str, str]) -> list[dict]:
     return [{"label": f"{code} · {names[code]}", "value": code} for code in sorted(names)]
 
 
+#: Play button texts: ``(button text, aria-label)`` while stopped and while playing.
+PLAY_TEXT = {
+    "stopped": ("▶ Reproducir", f"Reproducir los años {FIRST_YEAR} a {LAST_YEAR}"),
+    "playing": ("❚❚ Pausar", "Pausar la animación de los años"),
+}
+
+
 def play_toggle(playing: bool) -> tuple[bool, str, str]:
-    """After a press of the play button: ``(interval disabled, button text, aria-label)``."""
-    if playing:
-        return False, "❚❚ Pausar", "Pausar la animación de los años"
-    return True, "▶ Reproducir", "Reproducir los años 2023 a 2032"
+    """The play controls' props: ``(interval disabled, button text, aria-label)``."""
+    text, label = PLAY_TEXT["playing" if playing else "stopped"]
+    return (not playing), text, label
 
 
-@callback(
-    Output(ids.FILTER_AXIS, "options"),
-    Output(ids.FILTER_ENTITY, "options"),
-    Output(ids.FILTER_OBJECTIVE, "options"),
-    Output(ids.FILTER_PRODUCT, "options"),
-    Input(ids.STATE_STORE, "data"),
-)
-def _update_options(stored):
-    options = filter_options(get_catalog(), stored_state(stored))
-    return options["axes"], options["entities"], options["objectives"], options["products"]
-
-
-@callback(
+# A press toggles playing; the URL callback sets ``play_done`` in the store when
+# the last year is reached, which stops the timer. Clientside: no round trip.
+dashboard_clientside_callback(
+    f"""
+    function(clicks, stored, disabled) {{
+        const noUpdate = window.dash_clientside.no_update;
+        const triggered = window.dash_clientside.callback_context.triggered || [];
+        const byButton = triggered.some(t => t.prop_id.startsWith("{ids.PLAY_BUTTON}."));
+        const play = {json.dumps(list(play_toggle(True)), ensure_ascii=False)};
+        const stop = {json.dumps(list(play_toggle(False)), ensure_ascii=False)};
+        if (byButton) {{ return disabled ? play : stop; }}
+        if (!disabled && stored && stored.play_done) {{ return stop; }}
+        return [noUpdate, noUpdate, noUpdate];
+    }}
+    """,
     Output(ids.PLAY_INTERVAL, "disabled"),
     Output(ids.PLAY_BUTTON, "children"),
     Output(ids.PLAY_BUTTON, "aria-label"),
@@ -135,19 +153,14 @@ def _update_options(stored):
     State(ids.PLAY_INTERVAL, "disabled"),
     prevent_initial_call=True,
 )
-def _toggle_play(_clicks, stored, disabled):
-    if ctx.triggered_id == ids.PLAY_BUTTON:
-        return play_toggle(bool(disabled))
-    if not disabled and stored and stored.get("play_done"):
-        return play_toggle(False)
-    return no_update, no_update, no_update
 
 
-@callback(
+@dashboard_callback(
     Output(ids.FILTERS_COLLAPSE, "is_open"),
+    Output(ids.FILTERS_TOGGLE, "aria-expanded"),
     Input(ids.FILTERS_TOGGLE, "n_clicks"),
     State(ids.FILTERS_COLLAPSE, "is_open"),
     prevent_initial_call=True,
 )
 def _toggle_filters(_clicks, is_open):
-    return not is_open
+    return (not is_open), ("false" if is_open else "true")

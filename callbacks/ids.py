@@ -7,18 +7,22 @@ never appears as a bare string elsewhere.
 __all__ = [
     "ADD_TO_SELECTION",
     "CLEAR_BUTTON",
+    "FILTERS_COLLAPSE",
+    "FILTERS_HINT",
+    "FILTERS_TOGGLE",
     "FILTER_AXIS",
     "FILTER_ENTITY",
     "FILTER_LOCALITY",
     "FILTER_MEASURE",
     "FILTER_OBJECTIVE",
     "FILTER_PRODUCT",
-    "FILTERS_COLLAPSE",
-    "FILTERS_TOGGLE",
-    "FILTERS_HINT",
+    "LOCALITY_GRID",
+    "LOCALITY_TITLE",
+    "MAP_BOXES",
     "MAP_CARD_TITLE",
     "MAP_CLEAR",
     "MAP_CLICK_STORE",
+    "MAP_FRAMED",
     "MAP_FRAMING",
     "MAP_GRAPH",
     "MAP_LAYERS",
@@ -28,10 +32,9 @@ __all__ = [
     "PLAY_INTERVAL",
     "SERIES_CARD_TITLE",
     "SERIES_GRAPH",
-    "SERIES_NOTE",
     "STATE_STORE",
-    "SUMMARY_GROUP",
     "SUMMARY_GRAPH",
+    "SUMMARY_GROUP",
     "SUMMARY_KPIS",
     "SUMMARY_NOTE",
     "TABLE_GRID",
@@ -67,13 +70,16 @@ MAP_CLEAR = "map-clear"
 MAP_NOTE = "map-note"
 MAP_LAYERS = "map-layers"
 MAP_FRAMING = "map-framing"
+#: ``dcc.Store`` with the framing boxes (see ``callbacks.map.framing_boxes``).
+MAP_BOXES = "map-boxes"
+#: ``dcc.Store`` the framing clientside callback writes (the framing applied).
+MAP_FRAMED = "map-framed"
 #: ``dcc.Store`` a clientside callback fills with ``{"code", "additive", "ts"}`` on click.
 MAP_CLICK_STORE = "map-click-store"
 ADD_TO_SELECTION = "map-add-to-selection"
 
 SERIES_GRAPH = "series-graph"
 SERIES_CARD_TITLE = "series-title"
-SERIES_NOTE = "series-note"
 
 SUMMARY_KPIS = "summary-kpis"
 SUMMARY_GRAPH = "summary-graph"
@@ -81,5 +87,8 @@ SUMMARY_GROUP = "summary-group"
 SUMMARY_NOTE = "summary-note"
 
 TABLE_GRID = "table-grid"
+#: Grid of the map's indicator by locality (the map's accessible alternative).
+LOCALITY_GRID = "table-locality-grid"
+LOCALITY_TITLE = "table-locality-title"
 TABLE_SEARCH = "table-search"
 TABLE_TITLE = "table-title"

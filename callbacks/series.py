@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
-from dash import Input, Output, callback, html
+from dash import Input, Output, html
 
 from callbacks import ids
 from callbacks.context import get_geo_context
+from callbacks.features import dashboard_callback
 from callbacks.store import stored_state
 from callbacks.view_model import View, cached_view, last_reported_year
 from data.repository import get_catalog
@@ -30,15 +32,16 @@ def year_from_click(click_data: dict | None) -> int | None:
     return year if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
-def empty_figure(message: str) -> go.Figure:
-    """A blank chart that states ``message`` (instead of an empty plot)."""
+def empty_figure(message: str, width: int = 48) -> go.Figure:
+    """A blank chart that states ``message`` (instead of an empty plot), wrapped in lines."""
+    text = "<br>".join(textwrap.wrap(message, width)) or message
     fig = go.Figure()
     fig.update_layout(
         template=TEMPLATE,
         xaxis={"visible": False},
         yaxis={"visible": False},
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
-        annotations=[{"text": message, "showarrow": False, "xref": "paper", "yref": "paper",
+        annotations=[{"text": text, "showarrow": False, "xref": "paper", "yref": "paper",
                       "x": 0.5, "y": 0.5, "font": {"size": 14, "color": INK_MUTED}}],
     )
     return fig
@@ -61,9 +64,11 @@ def series_figure(view: View, names: dict[str, str], last_year: int) -> go.Figur
         unit=view.product["unit"],
         last_year=last_year,
     )
-    fig.update_layout(legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.12,
-                              "yanchor": "top"},
-                      margin={"l": 8, "r": 8, "t": 28, "b": 8})
+    fig.update_layout(
+        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.02, "yanchor": "bottom"},
+        margin={"l": 8, "r": 8, "t": 8, "b": 8},
+        xaxis={"tickangle": 0, "tickfont": {"size": 11}},
+    )
     return fig
 
 
@@ -80,7 +85,7 @@ def series_title(view: View, names: dict[str, str]) -> tuple[str, str]:
     return title, subtitle + " · Pulse un año para verlo en el mapa"
 
 
-@callback(
+@dashboard_callback(
     Output(ids.SERIES_GRAPH, "figure"),
     Output(ids.SERIES_CARD_TITLE, "children"),
     Input(ids.STATE_STORE, "data"),

@@ -12,16 +12,18 @@ from typing import Any
 import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Input, Output, callback, html
+from dash import Input, Output, html
 
 from callbacks import ids
+from callbacks.features import dashboard_callback
 from callbacks.series import empty_figure
 from callbacks.store import stored_state
 from callbacks.view_model import View, cached_view
 from data.repository import get_catalog
 from data.schema import STATUS_LABELS, STATUSES
 from layers.formatting import format_number, format_percent
-from layers.theme import STATUS_COLORS, STATUS_SYMBOLS, TEMPLATE, status_legend_label
+from layers.status_figure import build_status_bars
+from layers.theme import STATUS_SYMBOLS
 
 __all__ = ["GROUPS", "kpi_items", "status_bars"]
 
@@ -48,42 +50,24 @@ def kpi_items(counts: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def status_bars(counts: pd.DataFrame, noun: str) -> go.Figure:
-    """Stacked horizontal bars of product counts per status, one bar per group.
+def status_bars(counts: pd.DataFrame, group: str) -> go.Figure:
+    """Stacked bars of product counts per status, one bar per entity or axis.
 
     ``counts`` is :func:`data.progress.status_counts` by entity or axis with a
-    ``label`` column; groups are sorted by number of products (largest on top).
+    ``label`` column (as in :class:`~callbacks.view_model.View`); groups with
+    more products come first. Drawn by :func:`layers.status_figure.build_status_bars`,
+    the same figure the exports use.
     """
     if counts is None or counts.empty:
         return empty_figure("Ningún producto cumple los filtros.")
-    table = counts.sort_values(["total", "label"], ascending=[True, False])
-    fig = go.Figure()
-    for status in STATUSES:
-        fig.add_trace(
-            go.Bar(
-                y=table["label"].tolist(),
-                x=table[status].tolist(),
-                orientation="h",
-                name=status_legend_label(status),
-                marker={"color": STATUS_COLORS[status], "line": {"width": 1, "color": "#FFFFFF"}},
-                text=[STATUS_SYMBOLS[status] if v else "" for v in table[status]],
-                textposition="inside",
-                insidetextanchor="middle",
-                hovertemplate=(
-                    f"<b>%{{y}}</b><br>{STATUS_LABELS[status]}: %{{x}} productos<extra></extra>"
-                ),
-            )
-        )
-    fig.update_layout(
-        template=TEMPLATE,
-        barmode="stack",
-        height=max(220, 34 * len(table) + 90),
-        margin={"l": 8, "r": 8, "t": 8, "b": 8},
-        xaxis={"title": {"text": f"Productos por {noun}"}, "dtick": 1, "tickformat": "d"},
-        yaxis={"automargin": True},
-        legend={"orientation": "h", "x": 0, "y": -0.18, "yanchor": "top"},
-        bargap=0.25,
+    key = "entity_id" if group == "entidad" else "axis_id"
+    table = counts.sort_values(["total", "label"], ascending=[False, True])
+    fig = build_status_bars(
+        table.set_index(key)[list(STATUSES)],
+        by_label="Entidad" if group == "entidad" else "Eje",
+        labels=dict(zip(table[key].astype(str), table["label"].astype(str), strict=True)),
     )
+    fig.update_layout(margin={"t": 40, "r": 8}, height=max(240, 110 + 30 * len(table)))
     return fig
 
 
@@ -107,11 +91,12 @@ def _kpi_tile(item: dict[str, Any]) -> dbc.Col:
 
 def _summary(view: View, group: str) -> tuple[list, go.Figure]:
     tiles = [_kpi_tile(item) for item in kpi_items(view.counts)]
-    attribute, noun = GROUPS.get(group, GROUPS["entidad"])
-    return [dbc.Row(tiles, className="g-2")], status_bars(getattr(view, attribute), noun)
+    group = group if group in GROUPS else "entidad"
+    attribute, _noun = GROUPS[group]
+    return [dbc.Row(tiles, className="g-2")], status_bars(getattr(view, attribute), group)
 
 
-@callback(
+@dashboard_callback(
     Output(ids.SUMMARY_KPIS, "children"),
     Output(ids.SUMMARY_GRAPH, "figure"),
     Output(ids.SUMMARY_NOTE, "children"),

@@ -17,9 +17,11 @@ from dataclasses import replace
 from typing import Any
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, html, no_update
+from dash import Input, Output, State, ctx, html, no_update
 
 from callbacks import ids
+from callbacks.features import dashboard_callback
+from callbacks.filters import OPTION_IDS, filter_options
 from callbacks.map import toggle_locality
 from callbacks.series import year_from_click
 from callbacks.store import state_payload, stored_state
@@ -94,6 +96,7 @@ def next_state(
     map_click: dict | None = None,
     series_click: dict | None = None,
     table_click: dict | None = None,
+    locality_click: dict | None = None,
 ) -> tuple[ViewState, list[str], bool]:
     """The requested state after ``trigger`` changed (pure; never raises).
 
@@ -113,7 +116,10 @@ def next_state(
     series_click : dict, optional
         The series ``clickData``.
     table_click : dict, optional
-        The grid's ``cellClicked`` (its ``rowId`` is the product id).
+        The products grid's ``cellClicked`` (its ``rowId`` is the product id).
+    locality_click : dict, optional
+        The localities grid's ``cellClicked`` (its ``rowId`` is the locality
+        code); it adds or removes the locality, like Shift+click on the map.
 
     Returns
     -------
@@ -138,6 +144,10 @@ def next_state(
     if trigger == ids.SERIES_GRAPH:
         year = year_from_click(series_click)
         return (current if year is None else replace(current, year=year)), [], False
+    if trigger == ids.LOCALITY_GRID and locality_click and locality_click.get("rowId"):
+        code = str(locality_click["rowId"])
+        return replace(current, localities=toggle_locality(current.localities, code, True)), \
+            [], False
     if trigger == ids.TABLE_GRID and table_click and table_click.get("rowId"):
         return replace(current, product=str(table_click["rowId"])), [], False
     if trigger == ids.CLEAR_BUTTON:
@@ -172,15 +182,17 @@ def page_search(state: ViewState, catalog: Catalog) -> str:
     return f"?{query}" if query else ""
 
 
-@callback(
+@dashboard_callback(
     Output(ids.URL, "search"),
     *(Output(i, "value") for i in CONTROL_IDS),
+    *(Output(i, "options") for i in OPTION_IDS),
     Output(ids.STATE_STORE, "data"),
     Input(ids.URL, "search"),
     *(Input(i, "value") for i in CONTROL_IDS),
     Input(ids.MAP_CLICK_STORE, "data"),
     Input(ids.SERIES_GRAPH, "clickData"),
     Input(ids.TABLE_GRID, "cellClicked"),
+    Input(ids.LOCALITY_GRID, "cellClicked"),
     Input(ids.CLEAR_BUTTON, "n_clicks"),
     Input(ids.MAP_CLEAR, "n_clicks"),
     Input(ids.PLAY_INTERVAL, "n_intervals"),
@@ -188,18 +200,22 @@ def page_search(state: ViewState, catalog: Catalog) -> str:
 )
 def _sync(search, *args):
     catalog = get_catalog()
-    controls = dict(zip(CONTROL_IDS, args[: len(CONTROL_IDS)], strict=True))
-    map_click, series_click, table_click = args[len(CONTROL_IDS) : len(CONTROL_IDS) + 3]
-    current = stored_state(args[-1])
     trigger = ctx.triggered_id
+    controls = dict(zip(CONTROL_IDS, args[: len(CONTROL_IDS)], strict=True))
+    map_click, series_click, table_click, locality_click = args[
+        len(CONTROL_IDS) : len(CONTROL_IDS) + 4
+    ]
+    current = stored_state(args[-1])
     requested, notices, done = next_state(
         current, trigger, catalog, search=search, controls=controls,
         map_click=map_click, series_click=series_click, table_click=table_click,
+        locality_click=locality_click,
     )
     view = cached_view(requested, catalog)
     url = no_update if trigger in (None, ids.URL) else page_search(view.state, catalog)
     payload = state_payload(view.state, [*notices, *view.notices], play_done=done)
-    return url, *control_values(view.state), payload
+    options = filter_options(catalog, view.state)
+    return url, *control_values(view.state), *options.values(), payload
 
 
 def notice_alert(notices: list[str]) -> Any:
@@ -218,6 +234,6 @@ def notice_alert(notices: list[str]) -> Any:
     )
 
 
-@callback(Output(ids.NOTICES, "children"), Input(ids.STATE_STORE, "data"))
+@dashboard_callback(Output(ids.NOTICES, "children"), Input(ids.STATE_STORE, "data"))
 def _show_notices(stored: dict | None) -> Any:
     return notice_alert(list((stored or {}).get("notices", [])))

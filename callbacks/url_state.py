@@ -24,9 +24,9 @@ from data.schema import FIRST_YEAR, LAST_YEAR, LOCALITY_CODES
 __all__ = [
     "DEFAULT_LAYERS",
     "DEFAULT_STATE",
+    "KnownIds",
     "MEASURES",
     "PARAMS",
-    "KnownIds",
     "ViewState",
     "build_query",
     "parse_query",

@@ -5,6 +5,11 @@ into every table the page (or an export) draws: the products matching the
 filters, the selected indicator's series and per-locality values, its fixed
 colour scale and the status counts. The dashboard and the export routes call
 the same function, so a file shows exactly what the screen shows.
+
+The numbers come from the per-version :class:`~data.progress_cube.ProgressCube`
+(dense arrays built once per data version), so a resolution takes about a
+millisecond instead of the tens of milliseconds of filtering the long tables;
+they equal those of :mod:`data.progress` (``tests/callbacks/test_view_model_equivalence.py``).
 """
 
 from __future__ import annotations

@@ -117,7 +117,7 @@ class ProgressCube:
     _position: dict[str, int] = field(repr=False)
     _series_cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _memo: dict = field(default_factory=dict, repr=False)
-    _memo_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _memo_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
     def status_base(self) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import difflib
 import hashlib
+import hmac
 import io
 import math
 import zipfile
@@ -26,17 +27,21 @@ from pathlib import PurePath
 import pandas as pd
 
 from data.catalog import Catalog
+from data.config import Settings
 from data.schema import FILE_COLUMNS
 from data.validation import CatalogError, Issue, normalize_header, observation_issues
 
 __all__ = [
+    "ADMIN",
     "CHANGE_LABELS",
     "MAX_BYTES",
     "ParsedReport",
     "ReportError",
+    "entity_for_token",
     "issue_json",
     "parse_report",
     "preview_changes",
+    "publish_report",
 ]
 
 #: Largest accepted upload.
@@ -47,6 +52,9 @@ MAX_RATIO = 200
 MAX_MEMBERS = 2_000
 #: Most data rows a report may have (the whole policy is ~8.000 rows).
 MAX_ROWS = 50_000
+
+#: Caller id of the administration token (``BOGOTA_TI_ADMIN_TOKEN``).
+ADMIN = "admin"
 
 #: Labels of the ``change`` column of :func:`preview_changes`.
 CHANGE_LABELS = {"new": "Nuevo", "changed": "Cambia", "same": "Sin cambio"}
@@ -85,6 +93,25 @@ class ParsedReport:
     observations: pd.DataFrame
 
 
+def entity_for_token(token: str | None, settings: Settings) -> str | None:
+    """Entity bound to an upload token, :data:`ADMIN` for the admin token, else None.
+
+    Tokens come from ``BOGOTA_TI_TOKENS`` (``entity:token,...``) and
+    ``BOGOTA_TI_ADMIN_TOKEN``; every configured token is compared in constant time.
+    """
+    token = (token or "").strip()
+    if not token:
+        return None
+    found = None
+    for known, entity in settings.tokens.items():
+        if hmac.compare_digest(known.encode(), token.encode()):
+            found = entity
+    if settings.admin_token and hmac.compare_digest(settings.admin_token.encode(),
+                                                    token.encode()):
+        found = ADMIN
+    return found
+
+
 def issue_json(issue: Issue) -> dict[str, object]:
     """``{row, column, value, message}`` of an issue, as the upload API answers."""
     return {"row": issue.row, "column": issue.column, "value": issue.value,
@@ -116,7 +143,7 @@ def parse_report(content: bytes, file_name: str, catalog: Catalog,
     ReportError
         With every issue found (Spanish messages) and the HTTP status to answer.
     """
-    name = PurePath(file_name or "").name or "archivo"
+    name = (PurePath((file_name or "").replace("\\", "/")).name or "archivo")[-200:]
     file_format = _check_envelope(content, name)
     if file_format == "xlsx":
         grid, formulas = _read_xlsx(content, name)
@@ -168,6 +195,37 @@ def preview_changes(catalog: Catalog, parsed: ParsedReport) -> pd.DataFrame:
                "change"]
     return out[columns].sort_values(["product_id", "locality_code", "year"]).reset_index(
         drop=True)
+
+
+def publish_report(engine, parsed: ParsedReport, caller: str, *, note: str = "",
+                   expected_version: int | None = None):
+    """Publish a checked report as a new version of the store.
+
+    Parameters
+    ----------
+    engine : sqlalchemy.Engine
+        The store (``data.repository.get_engine()``).
+    parsed : ParsedReport
+        From :func:`parse_report` with the caller's entity.
+    caller : str
+        Entity id, or :data:`ADMIN`.
+    note : str
+        Free note kept in the history (first 2.000 characters).
+    expected_version : int, optional
+        Version the preview was made against (stale: ``ConflictError``).
+
+    Returns
+    -------
+    data.store.VersionRecord
+    """
+    from data.store import publish_observations
+
+    return publish_observations(
+        engine, parsed.observations, by=caller,
+        entity_id=None if caller == ADMIN else caller, source_name=parsed.file_name,
+        source_sha256=parsed.sha256, note=(note or "")[:2000],
+        expected_version=expected_version,
+    )
 
 
 # ---------------------------------------------------------------- the file

@@ -43,6 +43,14 @@ def _round_ring(ring: Any, precision: int) -> list[list[float]]:
     return out
 
 
+def _signed_area(ring: list[list[float]]) -> float:
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False)) / 2
+
+
+def _oriented(ring: list[list[float]], clockwise: bool) -> list[list[float]]:
+    return ring[::-1] if (_signed_area(ring) < 0) != clockwise else ring
+
+
 def _compact(geometry: dict[str, Any], precision: int) -> dict[str, Any] | None:
     kind = geometry["type"]
     if kind == "Polygon":
@@ -56,7 +64,8 @@ def _compact(geometry: dict[str, Any], precision: int) -> dict[str, Any] | None:
         rings = [_round_ring(ring, precision) for ring in polygon]
         if len(rings[0]) < 4:  # the exterior collapsed at this precision
             continue
-        parts.append([ring for ring in rings if len(ring) >= 4])
+        exterior, *holes = (ring for ring in rings if len(ring) >= 4)
+        parts.append([_oriented(exterior, True), *(_oriented(h, False) for h in holes)])
     if not parts:
         return None
     if len(parts) == 1:
@@ -83,6 +92,8 @@ def to_feature_collection(
     precision : int
         Decimals kept in coordinates (5 is about 1.1 m in Bogotá); consecutive
         duplicate vertices produced by rounding are removed.
+        Exterior rings are written clockwise and holes counter-clockwise, the
+        winding Plotly's ``geo`` traces (d3-geo) need; MapLibre accepts either.
     properties : iterable of str
         Columns copied into each feature's ``properties`` (default none: the
         figure carries names and values in ``customdata`` instead).

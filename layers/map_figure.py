@@ -58,13 +58,13 @@ from layers.theme import (
 )
 
 __all__ = [
+    "Bounds",
     "FRAMINGS",
     "LABELS_TRACE",
     "MAP_KINDS",
     "PATCH_PATHS",
     "RURAL_CODES",
     "VALUES_TRACE",
-    "Bounds",
     "apply_patch_payload",
     "build_locality_map",
     "corridor_trace",
@@ -562,7 +562,7 @@ def build_locality_map(
         margin={"l": 8, "r": 8, "t": 8, "b": 8},
         uirevision="mapa",
         meta={"label_headings": headings},
-        legend={"x": 0.01, "y": 0.01, "yanchor": "bottom", "orientation": "v",
+        legend={"x": 0.01, "y": 0.99, "yanchor": "top", "orientation": "v",
                 "bgcolor": "rgba(255,255,255,0.85)"},
         clickmode="event",
     )
@@ -633,7 +633,7 @@ def station_trace(
         "showlegend": True,
     }
     if kind == "map":
-        return go.Scattermap(**common, marker={"size": 7, "color": "#222222", "opacity": 0.9})
+        return go.Scattermap(**common, marker={"size": 5, "color": "#222222", "opacity": 0.85})
     return go.Scattergeo(
         **common,
         marker={"size": 4, "color": "#FFFFFF", "line": {"width": 1, "color": "#222222"}},

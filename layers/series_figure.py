@@ -2,7 +2,8 @@
 
 Every point's ``x`` is its year, so a click on the series tells the map which
 year to show. Years up to ``last_year`` without a report are marked
-"Sin reporte" on the baseline; later years only show the target.
+"Sin reporte" with a ✗ on the place's target line, in the place's colour
+(one trace per place); later years only show the target.
 
 Selected-year marker: ``layout.shapes[0]`` (``x0``/``x1``) and
 ``layout.annotations[0]`` (``x``, ``text``); a ``dash.Patch`` may move it with
@@ -32,6 +33,8 @@ from layers.theme import (
 __all__ = ["CITY_NAME", "build_series", "year_marker_patch_payload"]
 
 CITY_NAME = "Bogotá D.C."
+#: Legend entry of the ✗ marks when several localities are drawn (each in its colour).
+_MISSING_LEGEND = "Sin reporte (✗ sobre su meta)"
 _HOVER = (
     "<b>%{customdata[0]}</b> · %{x}<br>"
     "%{customdata[1]}: %{customdata[2]}<br>"
@@ -50,6 +53,30 @@ def _customdata(rows: pd.DataFrame, place: str, what: str, column: str, unit: st
          _status_text(r.status)]
         for r in rows.itertuples(index=False)
     ]
+
+
+def _missing_marker(color: str) -> dict[str, Any]:
+    return {"symbol": "x-thin-open", "size": 12, "color": color,
+            "line": {"width": 2.4, "color": color}}
+
+
+def _missing_trace(gaps: pd.DataFrame, place: str, code: str, unit: str, color: str,
+                   single: bool) -> go.Scatter:
+    """✗ marks of the years ``place`` did not report, on its target line, in its colour."""
+    targets = gaps["target"]
+    return go.Scatter(
+        x=gaps["year"].tolist(),
+        y=targets.fillna(0).tolist(),
+        mode="markers",
+        name="Sin reporte",
+        legendgroup=code,
+        showlegend=single,
+        marker=_missing_marker(color),
+        text=[f"<b>{place}</b> · {y}<br>Sin reporte (meta: {format_value(t, unit)})"
+              for y, t in zip(gaps["year"], targets, strict=True)],
+        hovertemplate="%{text}<extra></extra>",
+        cliponaxis=False,
+    )
 
 
 def year_marker_patch_payload(year: int) -> dict[tuple[Any, ...], Any]:
@@ -122,7 +149,6 @@ def build_series(
     unit = (unit or "").strip()
     fig = go.Figure()
     missing_x: list[int] = []
-    missing_text: list[str] = []
     for i, code in enumerate(codes):
         rows = _prepare(series_df, code)
         place = names.get(code, CITY_NAME if code == CITYWIDE else code)
@@ -159,27 +185,21 @@ def build_series(
         )
         gaps = rows[(rows["year"] <= last_year) & rows["value"].isna()]
         missing_x += gaps["year"].tolist()
-        missing_text += [f"<b>{place}</b> · {y}<br>Sin reporte" for y in gaps["year"]]
+        if len(gaps):
+            fig.add_trace(_missing_trace(gaps, place, code, unit,
+                                         "#0072B2" if single else color, single))
     if len(codes) > 1:
         fig.add_trace(
             go.Scatter(x=[None], y=[None], mode="lines", name="Meta (discontinua)",
                        line={"color": INK_MUTED, "width": 1.6, "dash": "dash"},
                        hoverinfo="skip")
         )
-    if missing_x:
+    if missing_x and len(codes) > 1:
         fig.add_trace(
-            go.Scatter(
-                x=missing_x,
-                y=[0] * len(missing_x),
-                mode="markers",
-                name="Sin reporte",
-                marker={"symbol": "x-thin-open", "size": 11, "color": STATUS_COLORS["behind"],
-                        "line": {"width": 2.2, "color": STATUS_COLORS["behind"]}},
-                text=missing_text,
-                hovertemplate="%{text}<extra></extra>",
-                cliponaxis=False,
-            )
+            go.Scatter(x=[None], y=[None], mode="markers", name=_MISSING_LEGEND,
+                       marker=_missing_marker(INK), hoverinfo="skip")
         )
+    if missing_x and len(codes) == 1:
         for y in sorted(set(missing_x)):
             fig.add_vrect(x0=y - 0.45, x1=y + 0.45, fillcolor=STATUS_COLORS["no_report"],
                           opacity=0.18, line_width=0, layer="below")
@@ -208,7 +228,7 @@ def build_series(
                "tickformat": ",.2~f"},
         legend={"y": 1, "yanchor": "top", "x": 1.01, "xanchor": "left", "orientation": "v",
                 "traceorder": "normal"},
-        margin={"l": 16, "r": 16, "t": 36, "b": 24},
+        margin={"l": 84, "r": 16, "t": 36, "b": 24},
         hovermode="closest",
         clickmode="event",
     )

@@ -43,6 +43,8 @@ def _segment(status: str, y: list[str], x: list[int], **extra: Any) -> go.Bar:
         textposition="inside",
         insidetextanchor="middle",
         textfont={"color": text_color_on(color), "size": 13},
+        textangle=0,
+        constraintext="none",
         cliponaxis=False,
         **extra,
     )
@@ -98,15 +100,15 @@ def build_status_bars(
     fig.update_layout(
         template=TEMPLATE,
         barmode="stack",
-        bargap=0.35,
-        height=max(260, 120 + 34 * len(ids)),
+        bargap=0.3,
+        height=max(260, 140 + 40 * len(ids)),
         xaxis={"title": {"text": "Número de productos"}, "tickformat": ",d",
                "showgrid": True, "showline": False, "ticks": ""},
         yaxis={"autorange": "reversed", "showgrid": False, "automargin": True,
                "ticklabelstandoff": 6},
         legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
                 "traceorder": "normal"},
-        margin={"l": min(16 + 7 * longest, 260), "r": 16, "t": 48, "b": 24},
+        margin={"l": min(24 + 8 * longest, 280), "r": 16, "t": 48, "b": 24},
         hovermode="closest",
     )
     apply_titles(fig, title, subtitle)

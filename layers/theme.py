@@ -124,12 +124,12 @@ def _template() -> go.layout.Template:
             "margin": dict(MARGIN),
             "title": {
                 "x": 0,
-                "xref": "paper",
+                "xref": "container",
                 "xanchor": "left",
                 "y": 1,
                 "yref": "container",
                 "yanchor": "top",
-                "pad": {"t": 14},
+                "pad": {"t": 14, "l": 16},
                 "font": {"size": 22, "color": INK, "weight": "bold"},
                 "subtitle": {"font": {"size": 15, "color": INK_MUTED}},
             },
@@ -162,16 +162,27 @@ TEMPLATE = _template()
 
 
 def apply_titles(
-    fig: go.Figure, title: str | None, subtitle: str | None = None, *, max_chars: int = 100
+    fig: go.Figure,
+    title: str | None,
+    subtitle: str | None = None,
+    *,
+    max_chars: int | None = None,
 ) -> go.Figure:
     """Set a left-aligned bold title and a muted subtitle, reserving top margin.
 
-    The subtitle is wrapped at its `` · `` separators into lines of at most
-    ``max_chars``. Returns the same figure (modified in place) for chaining.
+    With ``max_chars``, the subtitle is wrapped at its `` · `` separators into
+    lines of at most that many characters (default: one line; callers that
+    know the pixel width may wrap it themselves). Returns the same figure
+    (modified in place) for chaining.
     """
     if not title:
         return fig
-    lines = _wrap(subtitle, max_chars) if subtitle else []
+    if not subtitle:
+        lines = []
+    elif max_chars:
+        lines = _wrap(subtitle, max_chars)
+    else:
+        lines = [subtitle]
     fig.update_layout(
         title={"text": title, "subtitle": {"text": "<br>".join(lines)}},
         margin={"t": _TITLE_TOP - 24 + 22 * len(lines)},
@@ -196,8 +207,9 @@ def add_source_line(
 
     The text is wrapped at its `` · `` separators into lines of at most
     ``max_chars``, placed ``axis_room`` px below the plot area (clear of the
-    x tick labels) in a bottom margin that grows to hold it. Returns the same
-    figure for chaining.
+    x tick labels) in a bottom margin that grows to hold it, flush with the
+    title (16 px from the left edge, assuming the figure's explicit left margin
+    was not enlarged by axis ``automargin``). Returns the same figure for chaining.
     """
     if not text:
         return fig
@@ -213,6 +225,7 @@ def add_source_line(
         xanchor="left",
         yanchor="top",
         yshift=-axis_room,
+        xshift=16 - (fig.layout.margin.l or 0),
         showarrow=False,
         align="left",
         font={"size": 12, "color": INK_MUTED},

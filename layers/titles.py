@@ -18,6 +18,8 @@ __all__ = [
     "BOUNDARIES_SOURCE",
     "DASHBOARD_NAME",
     "GROUP_LABELS",
+    "ILLUSTRATIVE_FLAG",
+    "PUBLISHER",
     "VIEWS",
     "describe_selection",
     "source_line",
@@ -121,7 +123,7 @@ def source_line(
     ----------
     version : DataVersion or str
         The data version shown; a ``DataVersion`` is written as
-        ``"datos v3, corte 31 de octubre de 2026"``, a string is used as is.
+        ``"Datos v3, corte 31 de octubre de 2026"``, a string is used as is.
     illustrative : bool, optional
         Whether the illustrative catalog is in use; defaults to
         ``version.illustrative`` for a ``DataVersion``.
@@ -132,11 +134,11 @@ def source_line(
     -------
     str
         E.g. ``"Fuente: Tablero Bogotá Territorio Inteligente, Alta Consejería
-        Distrital de TIC · datos v3, corte 31 de octubre de 2026 · Límites: IDECA
+        Distrital de TIC · Datos v3, corte 31 de octubre de 2026 · Límites: IDECA
         · Datos ilustrativos"``.
     """
     if isinstance(version, DataVersion):
-        version_text = f"datos v{version.version_id}, corte {format_date(version.cutoff_date)}"
+        version_text = f"Datos v{version.version_id}, corte {format_date(version.cutoff_date)}"
         if illustrative is None:
             illustrative = version.illustrative
     else:

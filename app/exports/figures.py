@@ -3,11 +3,20 @@
 Each exported chart explains itself: a title stating the selection in words, a
 subtitle with measure, unit and year, the legend as on screen, a source line
 (dashboard, data version, cut-off date, IDECA for boundaries) and, while the
-illustrative catalog is in use, a visible "Datos ilustrativos" badge.
+illustrative catalog is in use, "DATOS ILUSTRATIVOS" in bold at the start of the subtitle.
+
+Map exports add a ranking of the 20 localities (bars in the map's colours,
+values in es-CO), so every locality's value is readable even where the map is
+too small for a label. The default map puts it below a shorter colour bar; the
+1200x630 social card puts the map at full height on the left and the title,
+ranking and source line on the right, and labels on the map only the localities
+large enough for one (:data:`SOCIAL_LABEL_KM2`). The status chart is the
+screen's own :func:`layers.status_figure.build_status_bars`, titled.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,41 +26,49 @@ import plotly.graph_objects as go
 from callbacks.context import GeoContext
 from callbacks.view_model import View
 from data.catalog import Catalog
-from data.schema import STATUSES
-from layers.formatting import join_names
-from layers.map_figure import build_locality_map
+from data.schema import CITYWIDE, STATUS_LABELS, STATUSES
+from layers.formatting import format_percent, format_value, join_names
+from layers.map_figure import LABELS_TRACE, build_locality_map
 from layers.series_figure import build_series
+from layers.status_figure import build_status_bars
 from layers.theme import (
     INK,
     INK_MUTED,
-    STATUS_COLORS,
-    TEMPLATE,
-    add_source_line,
-    apply_titles,
-    status_legend_label,
-    text_color_on,
+    STATUS_SYMBOLS,
 )
 from layers.titles import ILLUSTRATIVE_FLAG, VIEWS, describe_selection, source_line
 
 __all__ = [
+    "RANKING_NAME",
+    "SOCIAL_LABEL_KM2",
     "SOCIAL_SIZE",
     "ExportSize",
+    "add_ranking",
     "build_export_figure",
     "export_size",
     "filter_phrases",
     "geo_wound",
-    "illustrative_badge",
-    "status_bars",
+    "hide_small_labels",
+    "ranking_rows",
+    "wound_context_geojson",
     "wrap_text",
 ]
 
+#: Name of the ranking bar trace the map exports add beside the map.
+RANKING_NAME = "Clasificación de localidades"
+#: On the social card, localities smaller than this (km², per framing) get no map
+#: label (they would overlap); their values are in the ranking.
+SOCIAL_LABEL_KM2 = {"urbana": 20.0, "distrito": 60.0}
 #: Social-card preset (Open Graph / X), in output pixels.
 SOCIAL_SIZE = (1200, 630)
 #: Default output size (px) of each view: at least 1600 px wide.
 DEFAULT_SIZES = {"mapa": (1600, 2000), "serie": (1600, 1000), "entidades": (1600, 1100)}
 #: Layout width (CSS px) each press layout is designed at; larger outputs are scaled.
 DESIGN_WIDTHS = {"mapa": 760, "serie": 1000, "entidades": 1000}
-SOCIAL_DESIGN_WIDTH = 800
+SOCIAL_DESIGN_WIDTH = 960
+#: Colour of the "Datos ilustrativos" flag (dark orange, 7:1 on white).
+FLAG_COLOR = "#8A4B00"
+_TITLE_PAD = 14  # px above the title (as in layers.theme.TEMPLATE)
 WIDTH_RANGE = (600, 4000)
 HEIGHT_RANGE = (400, 4000)
 ASPECT_RANGE = (0.35, 2.0)  # height / width
@@ -64,6 +81,7 @@ class ExportSize:
     width: int
     height: int
     scale: float
+    social: bool = False
 
     @property
     def pixels(self) -> tuple[int, int]:
@@ -93,7 +111,7 @@ def export_size(
     if social:
         w, h = SOCIAL_SIZE
         return ExportSize(SOCIAL_DESIGN_WIDTH, round(h * SOCIAL_DESIGN_WIDTH / w),
-                          w / SOCIAL_DESIGN_WIDTH)
+                          w / SOCIAL_DESIGN_WIDTH, social=True)
     default_w, default_h = DEFAULT_SIZES[view_name]
     w = _clamp(width if width is not None else default_w, WIDTH_RANGE)
     if height is None:
@@ -117,19 +135,6 @@ def filter_phrases(view: View, catalog: Catalog) -> list[str]:
     if state.objective is not None:
         phrases.append(f"Objetivo {state.objective}")
     return phrases
-
-
-def illustrative_badge(fig: go.Figure) -> go.Figure:
-    """Add the "Datos ilustrativos" badge at the top right of ``fig``, level with the title."""
-    top = fig.layout.margin.t or 0
-    fig.add_annotation(
-        text=f"<b>{ILLUSTRATIVE_FLAG.upper()}</b>",
-        xref="paper", yref="paper", x=1, y=1, xanchor="right", yanchor="middle",
-        yshift=top - 30, showarrow=False, font={"size": 12, "color": "#7A4B00"},
-        bgcolor="#FFF1D6", bordercolor="#E69F00", borderwidth=1, borderpad=5,
-        name="illustrative-flag",
-    )
-    return fig
 
 
 def _signed_area(ring: list[list[float]]) -> float:
@@ -167,7 +172,7 @@ def geo_wound(geojson: dict[str, Any]) -> dict[str, Any]:
 _WOUND: dict[int, tuple[GeoContext, dict[str, Any]]] = {}
 
 
-def _geo_geojson(ctx: GeoContext) -> dict[str, Any]:
+def wound_context_geojson(ctx: GeoContext) -> dict[str, Any]:
     """:func:`geo_wound` of the context's GeoJSON, computed once per context."""
     hit = _WOUND.get(id(ctx))
     if hit is None or hit[0] is not ctx:
@@ -194,20 +199,31 @@ def wrap_text(text: str, width_px: float, font_px: float, *, bold: bool = False)
     return lines
 
 
-def _fit_titles(fig: go.Figure, width: int) -> None:
-    """Wrap a long title/subtitle to the figure width and grow the top margin to match."""
+def _fit_titles(fig: go.Figure, width: float, *, flag: str = "") -> tuple[int, int]:
+    """Wrap a long title/subtitle to ``width`` px and grow the top margin to match.
+
+    ``flag`` (e.g. "DATOS ILUSTRATIVOS") opens the subtitle in bold dark orange.
+    Returns the number of title and subtitle lines.
+    """
     title = fig.layout.title.text or ""
     subtitle = fig.layout.title.subtitle.text or ""
+    if flag:
+        subtitle = f"{flag} · {subtitle}" if subtitle else flag
     usable = width - 40
     title_lines = wrap_text(title, usable, 22, bold=True)
     subtitle_lines = wrap_text(subtitle.replace(" · ", "\u00a0· "), usable, 15)
     subtitle_lines = [line.replace("\u00a0", " ") for line in subtitle_lines]
+    if flag and subtitle_lines and subtitle_lines[0].startswith(flag):
+        subtitle_lines[0] = (f"<b><span style='color:{FLAG_COLOR}'>{flag}</span></b>"
+                             + subtitle_lines[0][len(flag):])
     extra = 28 * (len(title_lines) - 1) + 20 * (len(subtitle_lines) - 1)
+    pad = _TITLE_PAD + 27 * (len(title_lines) - 1)
     fig.update_layout(
-        title={"text": "<br>".join(title_lines),
+        title={"text": "<br>".join(title_lines), "pad": {"t": pad},
                "subtitle": {"text": "<br>".join(subtitle_lines)}},
         margin={"t": (fig.layout.margin.t or 0) + extra},
     )
+    return len(title_lines), len(subtitle_lines)
 
 
 def _locality_names(view: View, ctx: GeoContext) -> list[str]:
@@ -219,60 +235,269 @@ def _map(view: View, ctx: GeoContext, size: ExportSize, title: str, subtitle: st
     state = view.state
     framing = "distrito" if "20" in state.localities else "urbana"
     fig = build_locality_map(
-        _geo_geojson(ctx), view.values, ctx.names, measure=state.measure, scale=view.scale,
+        wound_context_geojson(ctx), view.values, ctx.names, measure=state.measure, scale=view.scale,
         kind="geo", framing=framing, bounds=ctx.bounds, selected=state.localities,
         overlays=ctx.overlay_traces("geo", state.layers), unit=view.product["unit"],
-        labels=True, label_points=ctx.label_points, size=(size.width, size.height),
+        labels=True, label_names=size.height >= 700 and not size.social,
+        label_points=ctx.label_points, size=(size.width, size.height),
         title=title, subtitle=subtitle, source=source,
     )
+    hide_small_labels(fig, ctx.localities, SOCIAL_LABEL_KM2[framing] if size.social else 0.0)
     if view.map_note:
-        fig.add_annotation(
-            text=view.map_note.replace(": ", ":<br>", 1), xref="paper", yref="paper",
-            x=0.5, y=0.5, showarrow=False, align="center", font={"size": 15, "color": INK},
-            bgcolor="rgba(255,255,255,0.92)", bordercolor=INK_MUTED, borderwidth=1, borderpad=8,
-        )
+        _citywide_note(fig, view)
     return fig
 
 
-def status_bars(counts: pd.DataFrame, *, title: str, subtitle: str, source: str) -> go.Figure:
-    """Horizontal stacked bars: products per status for each group (``label`` column).
+def hide_small_labels(fig: go.Figure, localities: pd.DataFrame, min_km2: float) -> list[str]:
+    """Blank the map labels of localities smaller than ``min_km2`` (they would overlap).
+
+    Their values stay in the hover text and in the ranking beside the map.
+    Returns the codes whose label was blanked.
+    """
+    if min_km2 <= 0 or len(fig.data) <= LABELS_TRACE:
+        return []
+    area = localities.assign(code=localities["code"].astype(str)).set_index("code")["area_km2"]
+    codes = sorted(area.index)  # the label trace is in code order
+    labels = fig.data[LABELS_TRACE]
+    text = list(labels.text or [""] * len(codes))
+    hidden = [c for c in codes if area[c] < min_km2]
+    for code in hidden:
+        text[codes.index(code)] = ""
+    labels.text = text
+    return hidden
+
+
+def ranking_rows(view: View, ctx: GeoContext) -> pd.DataFrame:
+    """The 20 localities ordered by what the map shows, best first, with bar colour and text.
+
+    Returns
+    -------
+    DataFrame
+        ``code, name, length, text, color`` (``length`` 0 and text "– Sin reporte"
+        for a locality without report; ``color`` as painted on the map).
+    """
+    scale, measure = view.scale, view.state.measure
+    codes = sorted(str(c) for c in ctx.names)
+    rows = view.values.assign(locality_code=view.values["locality_code"].astype(str))
+    rows = rows.drop_duplicates("locality_code").set_index("locality_code").reindex(codes)
+    rows = rows.rename_axis("locality_code").reset_index()
+    rows["status"] = rows["status"].where(rows["status"].isin(STATUSES), "no_report")
+    z = scale.z_values(rows)
+    unit = view.product["unit"]
+    length = pd.to_numeric(rows["value"] if measure == "valor" else rows["pct"] * 100,
+                           errors="coerce")
+    missing = rows["status"].eq("no_report") | length.isna()
+    texts = []
+    for row, gone in zip(rows.itertuples(index=False), missing, strict=True):
+        if gone:
+            texts.append(f"{STATUS_SYMBOLS['no_report']} {STATUS_LABELS['no_report']}")
+        elif measure == "valor":  # the unit is in the heading, except a "%"
+            texts.append(format_value(row.value, "%" if unit.strip() == "%" else ""))
+        elif measure == "semaforo":
+            texts.append(f"{format_percent(row.pct)} {STATUS_SYMBOLS[row.status]}")
+        else:
+            texts.append(format_percent(row.pct))
+    table = pd.DataFrame({
+        "code": codes, "name": [ctx.names[c] for c in codes],
+        "length": length.where(~missing, 0.0).fillna(0.0).to_numpy(),
+        "text": texts, "color": [scale.color_at(v) for v in z], "missing": missing.to_numpy(),
+    })
+    table = table.sort_values(["missing", "length", "name"], ascending=[True, False, True])
+    return table.drop(columns="missing").reset_index(drop=True)
+
+
+def _ranking_heading(view: View) -> str:
+    measure = view.state.measure
+    if measure == "valor":
+        return f"<b>Localidades por valor</b> ({view.product['unit']})"
+    if measure == "semaforo":
+        return "<b>Localidades por avance</b> (color: estado)"
+    return "<b>Localidades por avance</b> (% de la meta)"
+
+
+def add_ranking(fig: go.Figure, view: View, ctx: GeoContext, *, x: tuple[float, float],
+                y: tuple[float, float], plot_width: float, font_size: int = 12,
+                columns: int = 1) -> list[go.Bar]:
+    """Horizontal bars of the 20 localities beside the map, in the map's colours.
 
     Parameters
     ----------
-    counts : DataFrame
-        :func:`data.progress.status_counts` by a group, with a ``label`` column.
-    title, subtitle, source : str
-        Title block and source line.
+    fig : go.Figure
+        The map export (its only cartesian axes are the ranking's).
+    view, ctx : View, GeoContext
+        What the map shows, and the locality names.
+    x, y : (float, float)
+        Paper domain of the whole panel, names included (heading above ``y[1]``).
+    plot_width : float
+        Width of the plot area in CSS px (sizes the names column and leaves room
+        for the value written after the longest bar).
+    font_size : int
+        Names and values (CSS px).
+    columns : int
+        Split the ranking in this many side-by-side columns (rank order runs down
+        the first column, then the next).
+
+    Returns
+    -------
+    list of go.Bar
+        One bar trace per column, each named :data:`RANKING_NAME`; selected
+        localities are in bold.
     """
-    table = counts.sort_values(["total", "label"], ascending=[True, False])
-    labels = table["label"].astype(str).tolist()
-    fig = go.Figure()
-    for status in STATUSES:
-        values = table[status].astype(int).tolist()
-        color = STATUS_COLORS[status]
-        fig.add_trace(
-            go.Bar(
-                y=labels, x=values, orientation="h", name=status_legend_label(status),
-                marker={"color": color, "line": {"color": "#FFFFFF", "width": 1}},
-                text=[str(v) if v else "" for v in values], textposition="inside",
-                insidetextanchor="middle", textfont={"color": text_color_on(color), "size": 13},
-                hovertemplate="%{y}: %{x} productos<extra>" + status_legend_label(status)
-                + "</extra>",
-            )
+    table = ranking_rows(view, ctx)
+    chosen = set(view.state.localities)
+    top = float(table["length"].max()) if len(table) else 0.0
+    per_column = math.ceil(len(table) / columns)
+    gap = 0.03
+    width = (x[1] - x[0] - gap * (columns - 1)) / columns
+    name_share = _name_room(font_size) / plot_width
+    bar_px = (width - name_share) * plot_width
+    # Each value is written after its bar: the axis reaches far enough for all to fit.
+    text_px = 0.56 * font_size * table["text"].str.len() + 8
+    room = (bar_px - text_px).clip(lower=bar_px / 3)
+    reach = max((top or 1) * 1.1, float((table["length"] * bar_px / room).max()))
+    bars = []
+    for i in range(columns):
+        part = table.iloc[i * per_column:(i + 1) * per_column]
+        suffix = "" if i == 0 else str(i + 1)
+        left = x[0] + i * (width + gap) + name_share
+        bar = go.Bar(
+            y=part["name"].tolist(), x=part["length"].tolist(), orientation="h",
+            marker={"color": part["color"].tolist(), "line": {"color": INK_MUTED, "width": 0.5}},
+            text=part["text"].tolist(), textposition="outside", cliponaxis=False,
+            constraintext="none", textfont={"size": font_size, "color": INK},
+            customdata=part["code"].tolist(), hovertemplate="<b>%{y}</b>: %{text}<extra></extra>",
+            name=RANKING_NAME, showlegend=False, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
         )
-    fig.update_layout(
-        template=TEMPLATE, barmode="stack", bargap=0.28,
-        xaxis={"dtick": 1, "showgrid": True, "tickformat": "d", "side": "top",
-               "showline": False, "ticks": ""},
-        yaxis={"showgrid": False, "ticksuffix": "  ", "tickfont": {"size": 13, "color": INK}},
-        legend={"orientation": "h", "x": 0, "y": 0, "yanchor": "top", "yref": "paper",
-                "traceorder": "normal"},
-        margin={"l": 16, "r": 24, "t": 36, "b": 24},
+        fig.add_trace(bar)
+        bars.append(bar)
+        fig.layout[f"xaxis{suffix}"] = {
+            "domain": [left, x[0] + i * (width + gap) + width], "anchor": f"y{suffix}",
+            "visible": False, "range": [0, reach], "fixedrange": True}
+        fig.layout[f"yaxis{suffix}"] = {
+            "domain": list(y), "anchor": f"x{suffix}", "autorange": "reversed",
+            "showgrid": False, "showline": False, "ticks": "", "ticklabelstandoff": 4,
+            "fixedrange": True, "automargin": False, "tickmode": "array",
+            "tickvals": part["name"].tolist(),
+            "ticktext": [f"<b>{n}</b>" if c in chosen else n
+                         for c, n in zip(part["code"], part["name"], strict=True)],
+            "tickfont": {"size": font_size, "color": INK}}
+        if view.state.measure != "valor" and top:
+            fig.add_shape(type="line", x0=100, x1=100, xref=f"x{suffix}", y0=0, y1=1,
+                          yref=f"y{suffix} domain", layer="below",
+                          line={"color": _TARGET_LINE, "width": 1.2, "dash": "dot"})
+            fig.add_annotation(text="Meta", x=100, xref=f"x{suffix}", y=1,
+                               yref=f"y{suffix} domain", yanchor="top", xanchor="center",
+                               yshift=14, showarrow=False,
+                               font={"size": font_size - 2, "color": INK_MUTED})
+    fig.update_layout(bargap=0.22)
+    fig.add_annotation(text=_ranking_heading(view), xref="paper", yref="paper", x=x[0],
+                       y=y[1], yanchor="bottom", yshift=16, xanchor="left", showarrow=False,
+                       align="left", font={"size": font_size + 1, "color": INK})
+    return bars
+
+
+#: Light enough that a value written across the target line stays readable.
+_TARGET_LINE = "#AEB4BD"
+
+
+def _name_room(font_size: int) -> int:
+    """CSS px the longest locality name ("Rafael Uribe Uribe") needs at ``font_size``."""
+    return round(font_size * 0.52 * 18) + 8
+
+
+def _side_ranking(fig: go.Figure, view: View, ctx: GeoContext, size: ExportSize) -> None:
+    """Default map: a shorter colour bar, and the ranking below it, right of the map."""
+    share = fig.layout.geo.domain.x[1]
+    plot_w = size.width - (fig.layout.margin.l or 0) - (fig.layout.margin.r or 0)
+    x0 = min(share + 0.03, 0.6)
+    fig.update_traces(colorbar={"len": 0.42}, selector={"type": "choropleth"})
+    fig.update_layout(legend={"x": min(share + 0.22, 0.8), "y": 0.98, "yanchor": "top"})
+    add_ranking(fig, view, ctx, x=(x0, 0.96), y=(0.0, 0.47), plot_width=plot_w)
+
+
+#: Least row height (CSS px) of a one-column ranking on the social card.
+_SOCIAL_ROW_PX = 16
+
+
+def _social_card(fig: go.Figure, view: View, ctx: GeoContext, size: ExportSize,
+                 flag: str) -> None:
+    """1200x630: the map at full height on the left, title and ranking on the right."""
+    margin = {"l": 16, "r": 16, "t": 8, "b": 8}
+    plot_w = size.width - margin["l"] - margin["r"]
+    plot_h = size.height - margin["t"] - margin["b"]
+    geo = fig.layout.geo
+    share = min(0.42, plot_h * _geo_aspect(geo) / plot_w)
+    column = share + 118 / plot_w + 0.02  # after the colour bar column
+    overlays = any(t.type == "scattergeo" and t.name != "etiquetas" for t in fig.data)
+    bottom = 0.17 if overlays else 0.11
+    fig.update_traces(colorbar={"x": share + 0.01, "len": 0.55, "y": 0.96},
+                      selector={"type": "choropleth"})
+    fig.update_layout(geo={"domain": {"x": [0, share], "y": [0, 1]}}, margin=margin,
+                      legend={"x": column, "y": bottom - 0.015, "yanchor": "top",
+                              "orientation": "h", "font": {"size": 11}})
+    title_lines, subtitle_lines = _fit_titles(fig, plot_w * (1 - column) - 8, flag=flag)
+    fig.update_layout(margin=margin,
+                      title={"x": (margin["l"] + plot_w * column) / size.width,
+                             "xanchor": "left", "xref": "container", "pad": {"l": 0}})
+    for note in fig.layout.annotations:
+        if note.name == "source-line":
+            note.update(x=column, xshift=0, y=0, yanchor="bottom", yshift=0)
+    title_px = 14 + 28 * title_lines + 20 * subtitle_lines + 26
+    top = 1 - (title_px + 34) / plot_h
+    if view.map_note:  # no ranking: the city's figure in words, in the right column
+        fig.update_annotations(x=column, y=top, xanchor="left", yanchor="top",
+                               selector={"name": _NOTE_NAME})
+        return
+    rows = len(ctx.names)
+    columns = 1 if (top - bottom) * plot_h / rows >= _SOCIAL_ROW_PX else 2
+    add_ranking(fig, view, ctx, x=(column, 0.97 if columns > 1 else 0.9), y=(bottom, top),
+                plot_width=plot_w, columns=columns)
+
+
+def _geo_aspect(geo: go.layout.Geo) -> float:
+    """Width / height of the geo frame in Mercator (from its lon/lat ranges)."""
+    def merc(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    (west, east), (south, north) = geo.lonaxis.range, geo.lataxis.range
+    return math.radians(east - west) / (merc(north) - merc(south))
+
+
+def _status_bars(counts: pd.DataFrame, *, title: str, subtitle: str,
+                 source: str) -> go.Figure:
+    """The screen's status bars (:func:`layers.status_figure.build_status_bars`), titled."""
+    table = counts.sort_values(["total", "label"], ascending=[False, True])
+    return build_status_bars(
+        table.set_index("label")[list(STATUSES)], by_label="Entidad",
+        title=title, subtitle=subtitle, source=source,
     )
-    apply_titles(fig, title, subtitle)
-    fig.update_layout(margin={"t": (fig.layout.margin.t or 0) + 24, "b": 64})
-    add_source_line(fig, source)
-    return fig
+
+
+_NOTE_NAME = "citywide-note"
+
+
+def _citywide_note(fig: go.Figure, view: View) -> None:
+    """For an indicator reported only citywide: no colour bar, the city's figure in words."""
+    fig.update_traces(showscale=False, selector={"type": "choropleth"})
+    year, unit = view.state.year, view.product["unit"]
+    city = view.series[(view.series["locality_code"] == CITYWIDE) & (view.series["year"] == year)]
+    lines = ["<b>Indicador de toda la ciudad</b>", f"Bogotá D.C., {year}:"]
+    if len(city):
+        row = city.iloc[0]
+        status = row["status"] if row["status"] in STATUSES else "no_report"
+        lines += [f"<b>{format_value(row['value'], unit)}</b>",
+                  f"Meta: {format_value(row['target'], unit)}",
+                  f"Avance: {format_percent(row['pct'])}",
+                  f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"]
+    lines += ["", "No se reporta por localidad:", "el mapa queda en gris.",
+              "Vea la serie y la tabla."]
+    left = fig.layout.geo.domain.x[1] if fig.layout.geo.domain.x else 0.6
+    fig.add_annotation(
+        text="<br>".join(lines), xref="paper", yref="paper", x=min(left + 0.04, 0.7), y=0.97,
+        xanchor="left", yanchor="top", align="left", showarrow=False,
+        font={"size": 14, "color": INK}, bordercolor=INK_MUTED, borderwidth=1, borderpad=10,
+        bgcolor="#FFFFFF", name=_NOTE_NAME,
+    )
 
 
 def build_export_figure(
@@ -303,7 +528,8 @@ def build_export_figure(
     Returns
     -------
     go.Figure
-        With title, subtitle, source line and, if applicable, the illustrative badge.
+        With title, subtitle and source line; while the data are illustrative the
+        subtitle opens with "DATOS ILUSTRATIVOS".
     """
     if view_name not in VIEWS:
         raise ValueError(f"vista desconocida {view_name!r}; use {', '.join(VIEWS)}")
@@ -328,9 +554,14 @@ def build_export_figure(
             source=source,
         )
     else:
-        fig = status_bars(view.counts_by_entity, title=title, subtitle=subtitle, source=source)
-    _fit_titles(fig, size.width - (140 if view.version.illustrative else 0))
-    if view.version.illustrative:
-        illustrative_badge(fig)
+        fig = _status_bars(view.counts_by_entity, title=title, subtitle=subtitle, source=source)
+    flag = ILLUSTRATIVE_FLAG.upper() if view.version.illustrative else ""
+    ranked = view_name == "mapa" and not view.map_note
+    if view_name == "mapa" and size.social:
+        _social_card(fig, view, ctx, size, flag)
+    else:
+        _fit_titles(fig, size.width, flag=flag)
+        if ranked:
+            _side_ranking(fig, view, ctx, size)
     fig.update_layout(width=size.width, height=size.height)
     return fig

@@ -6,5 +6,7 @@ order they are registered by :func:`app.factory.create_app`.
 
 BLUEPRINT_MODULES = (
     "app.routes.health",
+    "app.routes.export",
     "app.routes.api",
+    "app.routes.vendor",
 )

@@ -20,15 +20,22 @@ with 400, 401, 403, 404, 409, 413 or 422; bad input never gives a 500.
 
 from __future__ import annotations
 
-import hmac
-
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from data import repository
 from data.catalog import Catalog
 from data.config import load_settings
-from data.reports import CHANGE_LABELS, MAX_BYTES, ReportError, issue_json, parse_report
+from data.reports import (
+    ADMIN,
+    CHANGE_LABELS,
+    MAX_BYTES,
+    ReportError,
+    entity_for_token,
+    issue_json,
+    parse_report,
+    publish_report,
+)
 from data.reports import preview_changes as build_preview
 from data.schema import CITYWIDE, FILE_COLUMNS, FIRST_YEAR, LAST_YEAR, LOCALITY_CODES
 from data.store import (
@@ -39,7 +46,6 @@ from data.store import (
     current_version,
     get_version,
     list_versions,
-    publish_observations,
     restore_version,
 )
 
@@ -49,7 +55,6 @@ blueprint = Blueprint("api", __name__, url_prefix="/api")
 
 #: Entity whose tokens may restore versions (the policy's lead, Alta Consejería TIC).
 ADMIN_ENTITY = "sg-actic"
-_ADMIN = "admin"
 _SETTINGS_KEY = "BOGOTA_TI_API_SETTINGS"
 #: Room for the multipart envelope around a file of MAX_BYTES.
 _ENVELOPE_BYTES = 64 * 1024
@@ -66,30 +71,22 @@ def _settings():
     return current_app.config.get(_SETTINGS_KEY) or load_settings()
 
 
-def _refuse(status: int, message: str, issues: list[dict] | None = None, **headers):
+def _refuse(status: int, message: str, issues: list[dict] | None = None,
+            headers: dict[str, str] | None = None):
     response = jsonify(error=message, errores=issues or [
         {"row": None, "column": None, "value": None, "message": message}])
     response.status_code = status
-    response.headers.update(headers)
+    response.headers.update(headers or {})
     return response
 
 
 def _caller() -> tuple[str | None, bool]:
     """``(entity_id or "admin", is_admin)`` of the bearer token; ``(None, False)`` if none."""
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
         return None, False
-    settings = _settings()
-    found = None
-    for known, entity in settings.tokens.items():  # compare all: constant time
-        if hmac.compare_digest(known.encode(), token.encode()):
-            found = entity
-    if settings.admin_token and hmac.compare_digest(settings.admin_token.encode(),
-                                                    token.encode()):
-        return _ADMIN, True
-    return found, False
+    entity = entity_for_token(token, _settings())
+    return entity, entity == ADMIN
 
 
 def _unauthorized():
@@ -98,7 +95,7 @@ def _unauthorized():
                "entidad." if not header else
                "Token inválido o vencido: verifique el token de su entidad con la Alta "
                "Consejería Distrital de TIC.")
-    return _refuse(401, message, WWW_Authenticate='Bearer realm="tablero"')
+    return _refuse(401, message, headers={"WWW-Authenticate": 'Bearer realm="tablero"'})
 
 
 # ---------------------------------------------------------------- read
@@ -118,7 +115,10 @@ def catalog_json():
         "formatos": ["csv", "xlsx"],
         "tamano_maximo_bytes": MAX_BYTES,
     }
-    return jsonify(body)
+    response = jsonify(body)
+    response.set_etag(f"catalogo-v{catalog.version.version_id}")
+    response.headers["Cache-Control"] = "no-cache"  # revalidate: 304 while the version holds
+    return response.make_conditional(request)
 
 
 @blueprint.get("/version")
@@ -177,12 +177,8 @@ def upload_report():
     except ValueError:
         return _refuse(400, f"«version_base» debe ser un número de versión, no «{base}».")
     try:
-        record = publish_observations(
-            repository.get_engine(), parsed.observations, by=entity,
-            entity_id=None if is_admin else entity, source_name=parsed.file_name,
-            source_sha256=parsed.sha256, note=request.form.get("nota", "")[:2000],
-            expected_version=expected,
-        )
+        record = publish_report(repository.get_engine(), parsed, entity,
+                                note=request.form.get("nota", ""), expected_version=expected)
     except ConflictError as error:
         return _refuse(409, str(error))
     except InvalidObservationsError as error:

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
 
+from data.config import load_settings
+from data.store.engine import make_engine
 from data.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
+
+
+def _url() -> str:
+    """``-x url=...``, else ``sqlalchemy.url``, else the app's ``DATABASE_URL`` setting."""
+    return (context.get_x_argument(as_dictionary=True).get("url")
+            or config.get_main_option("sqlalchemy.url")
+            or load_settings().database_url)
 
 
 def _run(connection) -> None:
@@ -20,8 +28,7 @@ def _run(connection) -> None:
 
 def run_migrations_offline() -> None:
     """Emit the SQL to stdout (``alembic upgrade head --sql``)."""
-    context.configure(url=config.get_main_option("sqlalchemy.url"),
-                      target_metadata=target_metadata, literal_binds=True)
+    context.configure(url=_url(), target_metadata=target_metadata, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -32,8 +39,8 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.connect() as connection:
+    engine = make_engine(_url())
+    with engine.begin() as connection:
         _run(connection)
     engine.dispose()
 

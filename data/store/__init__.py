@@ -40,9 +40,9 @@ from data.store.write import (
 )
 
 __all__ = [
-    "KIND_LABELS",
     "ConflictError",
     "InvalidObservationsError",
+    "KIND_LABELS",
     "StoreEmptyError",
     "StoreError",
     "VersionNotFoundError",

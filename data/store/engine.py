@@ -35,11 +35,19 @@ def make_engine(url: str, *, lock_timeout_s: float = LOCK_TIMEOUT_S) -> Engine:
     -------
     sqlalchemy.Engine
     """
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
+    url = normalize_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, lock_timeout_s)
     engine = create_engine(url, pool_pre_ping=True)
     return engine.execution_options(**{TIMEOUT_OPTION: lock_timeout_s})
+
+
+def normalize_url(url: str) -> str:
+    """Use psycopg 3 for ``postgres://`` and ``postgresql://`` URLs (as PaaS hand them out)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
 
 
 def writer(engine: Engine) -> Engine:

@@ -268,6 +268,8 @@ def _write_transaction(engine: Engine) -> Iterator[Connection]:
                                     "migraciones (upgrade_to_head).")
             yield connection
     except IntegrityError as error:
+        if "data_versions" not in str(error.orig).lower():
+            raise  # not a race on the version number: a real bug, let it surface
         raise ConflictError("Otra publicación tomó el mismo número de versión; no se "
                             "escribió nada. Intente de nuevo.") from error
     except DBAPIError as error:

@@ -16,7 +16,7 @@ from data import repository
 from data.illustrative import build_illustrative_catalog
 from data.store import dump_store, list_versions
 
-TOKENS = {"sdm": "tok-sdm-123", "sg-actic": "tok-tic-456", "sdh": "tok-sdh-789"}
+TOKENS = {"sdm": "tok-sdm-123", "sg-actic": "tok-tic-456", "sda": "tok-sda-789"}
 ADMIN = "tok-admin-000"
 HEADER = "producto,anio,localidad,valor,fecha_reporte"
 
@@ -53,7 +53,7 @@ def products():
     return {
         "own": own["product_id"].iloc[0],
         "own2": own["product_id"].iloc[1],
-        "other": p.loc[p["entity_id"] == "sdh", "product_id"].iloc[0],
+        "other": p.loc[p["entity_id"] == "sda", "product_id"].iloc[0],
         "city": p.loc[(p["entity_id"] == "sdm") & (p["scope"] == "ciudad"),
                       "product_id"].iloc[0],
     }
@@ -111,6 +111,12 @@ def test_catalog_lists_the_ids_an_entity_needs(api):
     assert body["version"]["illustrative"] is True
 
 
+def test_catalog_is_revalidated_by_version(api):
+    first = api.get("/api/catalogo")
+    etag = first.headers["ETag"]
+    assert api.get("/api/catalogo", headers={"If-None-Match": etag}).status_code == 304
+
+
 def test_version_reports_id_and_cutoff(api):
     body = api.get("/api/version").get_json()
     assert body["version_id"] == 1 and body["cutoff_date"] == "2026-10-31"
@@ -144,7 +150,7 @@ def test_product_of_another_entity_is_403(api, products):
     errors = response.get_json()["errores"]
     assert [(e["row"], e["column"], e["value"]) for e in errors] == [
         (3, "producto", products["other"])]
-    assert "a cargo de la entidad «sdh»" in errors[0]["message"]
+    assert "a cargo de la entidad «sda»" in errors[0]["message"]
     assert dump_store(repository.get_engine()) == before
 
 
@@ -277,9 +283,11 @@ def test_every_bad_input_is_refused_and_writes_nothing(api, products):
     assert api.get("/api/version").get_json()["version_id"] == 1
 
 
-def test_file_over_10_mb_is_413(api, products):
+@pytest.mark.parametrize("extra", [100, 1024 * 1024])  # caught by the file / request size
+def test_file_over_10_mb_is_413(api, products, extra):
     before = dump_store(repository.get_engine())
-    big = csv_bytes(*[f"{products['own']},2026,01,1,"] * 600_000)
+    line = f"{products['own']},2026,01,1,\n".encode()
+    big = csv_bytes() + b"\n" + line * ((10 * 1024 * 1024 + extra) // len(line))
     assert len(big) > 10 * 1024 * 1024
     response = upload(api, big)
     assert response.status_code == 413

@@ -90,7 +90,7 @@ def _random_states(catalog, n: int, seed: int = 7):
 
 def test_resolve_view_matches_plain_pandas_resolution(catalog):
     checked = 0
-    for state in _random_states(catalog, 120):
+    for state in _random_states(catalog, 50):
         view = resolve_view(state, catalog)
         expected = _reference(state, catalog)
         assert view.empty == expected["empty"]
@@ -104,7 +104,7 @@ def test_resolve_view_matches_plain_pandas_resolution(catalog):
             assert_frame_equal(getattr(view, name), expected[name], obj=name)
         assert view.scale == expected["scale"]
         assert (view.map_note == CITYWIDE_NOTE) == (view.product["scope"] != "localidad")
-    assert checked > 60
+    assert checked > 20
 
 
 def test_product_dict_and_notice(catalog):

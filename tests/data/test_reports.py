@@ -253,3 +253,24 @@ def test_issue_json_shape(catalog):
     assert issue_json(error.issues[0]) == {
         "row": 2, "column": "valor", "value": "abc",
         "message": error.issues[0].message}
+
+
+def test_tokens_map_to_their_entity_or_admin():
+    from data.config import load_settings
+    from data.reports import ADMIN, entity_for_token
+
+    settings = load_settings({"BOGOTA_TI_TOKENS": "sdm:abc:1, sda:xyz",
+                              "BOGOTA_TI_ADMIN_TOKEN": "root"})
+    assert entity_for_token("abc:1", settings) == "sdm"
+    assert entity_for_token(" xyz ", settings) == "sda"
+    assert entity_for_token("root", settings) == ADMIN
+    assert entity_for_token("abc", settings) is None
+    assert entity_for_token("", settings) is None and entity_for_token(None, settings) is None
+    assert entity_for_token("root", load_settings({})) is None
+
+
+def test_file_name_is_reduced_to_a_short_base_name(catalog):
+    parsed = parse_report(csv_bytes("P01,2025,1,1,"), "C:\\fakepath\\" + "x" * 300 + ".csv",
+                          catalog, "sdm")
+    assert parsed.file_name.endswith("x.csv") and len(parsed.file_name) == 200
+    assert "\\" not in parsed.file_name

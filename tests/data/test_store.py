@@ -329,6 +329,15 @@ def test_parallel_threads_land_as_consecutive_versions(store):
     _check_history(store, reports, first=2)
 
 
+def _join(processes) -> None:
+    """Wait for the children; never leave one running after the test."""
+    for process in processes:
+        process.join(120)
+        if process.is_alive():
+            process.terminate()
+            process.join()
+
+
 def _process_upload(url: str, name: str, rows: list[tuple], start) -> None:
     """Runs in a child process: publish one report once the start event fires."""
     engine = make_engine(url)
@@ -348,7 +357,77 @@ def test_parallel_processes_land_as_consecutive_versions(store, store_url):
     for process in processes:
         process.start()
     start.set()
-    for process in processes:
-        process.join(120)
+    _join(processes)
     assert [p.exitcode for p in processes] == [0] * len(processes)
     _check_history(store, reports, first=2)
+
+
+def _process_open(url: str, start) -> None:
+    """Runs in a child process: open (migrate + seed) the store at the same moment."""
+    start.wait(30)
+    open_store(url, tiny_catalog).dispose()
+
+
+def test_parallel_startups_migrate_and_seed_once(store_url):
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    processes = [context.Process(target=_process_open, args=(store_url, start))
+                 for _ in range(3)]
+    for process in processes:
+        process.start()
+    start.set()
+    _join(processes)
+    assert [p.exitcode for p in processes] == [0, 0, 0]
+    engine = make_engine(store_url)
+    try:
+        assert [v.version_id for v in list_versions(engine)] == [1]
+        assert current_revision(engine) == head_revision()
+        assert values(load_catalog(engine)) == values(tiny_catalog())
+    finally:
+        engine.dispose()
+
+
+def test_plain_postgres_urls_use_psycopg3():
+    from data.store.engine import normalize_url
+
+    assert normalize_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalize_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
+
+
+def _process_stall_mid_publish(url: str, ready) -> None:
+    """Runs in a child process: publish, but stall forever after the first batch."""
+    import time
+
+    original = store_write._execute_chunk
+    calls = []
+
+    def stall(connection, statement, rows):
+        original(connection, statement, rows)
+        calls.append(len(rows))
+        if len(calls) == 1:
+            ready.set()
+            time.sleep(600)
+
+    store_write.CHUNK_ROWS = 3
+    store_write._execute_chunk = stall
+    engine = make_engine(url)
+    publish_observations(engine, report([("P01", y, "09", 1.0) for y in range(2023, 2029)]),
+                         by="sdm")
+
+
+def test_killed_writer_leaves_nothing_and_releases_the_lock(store, store_url):
+    before = dump_store(store)
+    context = multiprocessing.get_context("spawn")
+    ready = context.Event()
+    process = context.Process(target=_process_stall_mid_publish, args=(store_url, ready))
+    process.start()
+    try:
+        assert ready.wait(60), "the child never reached the middle of its publication"
+        assert dump_store(store) == before  # nothing visible while it is half-written
+    finally:
+        process.kill()
+        _join([process])
+    assert dump_store(store) == before
+    record = publish_observations(store, report([("P01", 2030, "09", 2.0)]), by="sdm")
+    assert record.version_id == 2

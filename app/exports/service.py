@@ -1,0 +1,291 @@
+"""From a request (view, format, query) to the bytes of a file, cached per data version.
+
+The routes in ``app/routes/export.py`` only translate HTTP; everything else is
+here so that benchmarks and tests call the same code. Bad input raises
+:class:`ExportRequestError` with an HTTP status and a short Spanish message.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, replace
+from urllib.parse import parse_qsl
+
+from app.exports.cache import cache_key, get_export_cache
+from app.exports.figures import ExportSize, build_export_figure, export_size
+from app.exports.render import MEDIA_TYPES, render_figure
+from app.exports.tables import TABLE_NAMES, metadata_rows, to_csv_bytes, to_xlsx_bytes, view_tables
+from callbacks.context import get_geo_context
+from callbacks.url_state import build_query
+from callbacks.view_model import View, cached_view, default_state, last_reported_year, parse_view
+from data.catalog import Catalog
+from data.repository import get_catalog
+from data.schema import LOCALITY_CODES
+from layers.titles import VIEWS
+
+__all__ = [
+    "EXPORT_PARAMS",
+    "ExportRequestError",
+    "ExportResult",
+    "bundle_export",
+    "chart_export",
+    "locality_code",
+    "locality_report",
+    "table_export",
+]
+
+#: Query parameters of exports beyond the dashboard's (ignored by the view parser).
+EXPORT_PARAMS = ("ancho", "alto", "formato", "separador", "datos")
+TABLE_FORMATS = ("csv", "xlsx")
+SEPARATORS = {"coma": False, "punto-y-coma": True, "puntoycoma": True, ";": True, ",": False}
+MEDIA = {
+    **MEDIA_TYPES,
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+}
+
+
+class ExportRequestError(ValueError):
+    """A request that cannot be served: ``status`` (400/404) and a Spanish ``message``."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """A file ready to send."""
+
+    data: bytes
+    media_type: str
+    filename: str
+    etag: str
+    cached: bool
+
+
+def _extras(query: str) -> dict[str, str]:
+    extras: dict[str, str] = {}
+    for key, value in parse_qsl((query or "").lstrip("?"), keep_blank_values=True):
+        name = key.strip().lower()
+        if name in EXPORT_PARAMS:
+            if name in extras and extras[name] != value.strip():
+                raise ExportRequestError(400, f"El parámetro «{name}» aparece dos veces.")
+            extras[name] = value.strip()
+    return extras
+
+
+def _int_param(extras: dict[str, str], name: str) -> int | None:
+    raw = extras.get(name)
+    if raw is None or raw == "":
+        return None
+    if not raw.isdigit():
+        raise ExportRequestError(
+            400, f"«{name}={raw}» no es un número de píxeles; use un entero, p. ej. {name}=1600."
+        )
+    return int(raw)
+
+
+def _resolve(query: str, catalog: Catalog) -> View:
+    state, notices = parse_view(query, catalog, ignore=EXPORT_PARAMS)
+    if notices:
+        raise ExportRequestError(400, "Consulta no válida: " + " ".join(notices))
+    view = cached_view(state, catalog)
+    if view.empty:
+        raise ExportRequestError(404, view.message)
+    return view
+
+
+def _canonical(view: View, catalog: Catalog) -> str:
+    return build_query(view.state, default=default_state(catalog))
+
+
+def _slug(view: View) -> str:
+    parts = ["tablero-bti"]
+    if view.product:
+        parts.append(view.product["product_id"])
+    if view.state.localities:
+        parts.append("loc-" + "-".join(view.state.localities))
+    parts.append(str(view.state.year))
+    return "_".join(parts)
+
+
+def _chart_bytes(view_name: str, fmt: str, view: View, catalog: Catalog,
+                 size: ExportSize) -> bytes:
+    figure = build_export_figure(view_name, view, get_geo_context(), catalog, size,
+                                 last_year=last_reported_year(catalog))
+    return render_figure(figure, fmt, width=size.width, height=size.height, scale=size.scale)
+
+
+def chart_export(view_name: str, fmt: str, query: str = "",
+                 catalog: Catalog | None = None) -> ExportResult:
+    """One chart (``mapa``, ``serie``, ``entidades``) as PNG, SVG or PDF.
+
+    Parameters
+    ----------
+    view_name, fmt : str
+        From the URL ``/export/{view_name}.{fmt}``.
+    query : str
+        The dashboard query plus ``ancho``/``alto`` (output px) or ``formato=social``.
+    catalog : Catalog, optional
+        Default: :func:`data.repository.get_catalog`.
+
+    Raises
+    ------
+    ExportRequestError
+        404 for an unknown view or format or a view without products, 400 for a
+        malformed query.
+    """
+    if view_name not in VIEWS:
+        raise ExportRequestError(
+            404, f"La vista «{view_name}» no existe; use mapa, serie, entidades, tabla o todo."
+        )
+    if fmt not in MEDIA_TYPES:
+        raise ExportRequestError(
+            404, f"El formato «{fmt}» no existe para gráficos; use png, svg o pdf.")
+    catalog = catalog or get_catalog()
+    extras = _extras(query)
+    preset = extras.get("formato", "").lower()
+    if preset not in ("", "social"):
+        raise ExportRequestError(
+            400, f"«formato={preset}» no existe; use formato=social (1200x630).")
+    view = _resolve(query, catalog)
+    size = export_size(view_name, _int_param(extras, "ancho"), _int_param(extras, "alto"),
+                       social=preset == "social")
+    options = {"fmt": fmt, "size": [size.width, size.height, round(size.scale, 4)]}
+    key = cache_key(f"chart:{view_name}", _canonical(view, catalog), options,
+                    view.version.version_id)
+    data, hit = get_export_cache().get_or_create(
+        key, lambda: _chart_bytes(view_name, fmt, view, catalog, size))
+    suffix = "_social" if preset == "social" else ""
+    return ExportResult(data, MEDIA[fmt], f"{_slug(view)}_{view_name}{suffix}.{fmt}", key, hit)
+
+
+def _table_choice(extras: dict[str, str]) -> str:
+    choice = extras.get("datos", "productos").lower() or "productos"
+    if choice not in TABLE_NAMES:
+        raise ExportRequestError(
+            400, f"«datos={choice}» no existe; use datos=productos, localidades o serie."
+        )
+    return choice
+
+
+def table_export(fmt: str, query: str = "", catalog: Catalog | None = None) -> ExportResult:
+    """The data behind the view: CSV (one table, ``datos=``) or XLSX (all, plus metadata)."""
+    if fmt not in TABLE_FORMATS:
+        raise ExportRequestError(404, f"El formato «{fmt}» no existe para tablas; use csv o xlsx.")
+    catalog = catalog or get_catalog()
+    extras = _extras(query)
+    separator = extras.get("separador", "coma").lower() or "coma"
+    if separator not in SEPARATORS:
+        raise ExportRequestError(
+            400, f"«separador={separator}» no existe; use separador=coma o separador=punto-y-coma."
+        )
+    choice = _table_choice(extras)
+    view = _resolve(query, catalog)
+    semicolon = SEPARATORS[separator]
+    options = {"fmt": fmt, "semicolon": semicolon, "datos": choice if fmt == "csv" else "*"}
+    key = cache_key("table", _canonical(view, catalog), options, view.version.version_id)
+
+    def build() -> bytes:
+        names = get_geo_context().names
+        tables = view_tables(view, names)
+        meta = metadata_rows(view, catalog, names)
+        if fmt == "csv":
+            return to_csv_bytes(tables[choice], meta + [("Tabla", choice)], semicolon=semicolon)
+        return to_xlsx_bytes(tables, meta)
+
+    data, hit = get_export_cache().get_or_create(key, build)
+    name = f"{_slug(view)}_{choice}.csv" if fmt == "csv" else f"{_slug(view)}_datos.xlsx"
+    return ExportResult(data, MEDIA[fmt], name, key, hit)
+
+
+def _readme(view: View, catalog: Catalog, files: list[str]) -> str:
+    names = get_geo_context().names
+    lines = [
+        "TABLERO BOGOTÁ TERRITORIO INTELIGENTE — DESCARGA DE LA VISTA",
+        "=" * 60,
+        "",
+        "Contenido:",
+        *(f"  - {f}" for f in files),
+        "",
+        "Vista y fuentes:",
+        *(f"  {k}: {v}" for k, v in metadata_rows(view, catalog, names)),
+        "",
+        "Definiciones:",
+        "  Valor: lo reportado por la entidad responsable para el año y el lugar.",
+        "  Meta: la meta anual del producto (2023-2032).",
+        "  Avance: proporción de la meta anual alcanzada (en %), según el sentido del",
+        "    indicador (si menos es mejor, se mide la reducción desde la línea base).",
+        "  Estado (semáforo): En meta, En riesgo, Rezagado o Sin reporte.",
+        "  Códigos de localidad: 01 a 20 (IDECA); 00 es toda la ciudad.",
+        "",
+        "Los CSV están en UTF-8 con BOM, separados por comas y con punto decimal; las",
+        "primeras filas describen la vista y las fuentes, luego una fila vacía y la tabla.",
+    ]
+    if view.version.illustrative:
+        lines += ["", "ATENCIÓN: DATOS ILUSTRATIVOS. No son cifras oficiales de la política."]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def bundle_export(query: str = "", catalog: Catalog | None = None) -> ExportResult:
+    """``todo.zip``: the three charts (PNG and SVG), the three tables (CSV) and a README."""
+    catalog = catalog or get_catalog()
+    view = _resolve(query, catalog)
+    key = cache_key("bundle", _canonical(view, catalog), {}, view.version.version_id)
+    canonical = _canonical(view, catalog)
+
+    def build() -> bytes:
+        buffer = io.BytesIO()
+        files: list[tuple[str, bytes]] = []
+        for view_name in VIEWS:
+            for fmt in ("png", "svg"):
+                result = chart_export(view_name, fmt, canonical, catalog)
+                files.append((f"graficos/{view_name}.{fmt}", result.data))
+        for choice in TABLE_NAMES:
+            result = table_export("csv", f"{canonical}&datos={choice}".lstrip("&"), catalog)
+            files.append((f"datos/{choice}.csv", result.data))
+        readme = _readme(view, catalog, [name for name, _ in files])
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("LEAME.txt", readme.encode("utf-8"))
+            for name, data in files:
+                archive.writestr(name, data)
+        return buffer.getvalue()
+
+    data, hit = get_export_cache().get_or_create(key, build)
+    return ExportResult(data, MEDIA["zip"], f"{_slug(view)}_todo.zip", key, hit)
+
+
+def locality_code(raw: str) -> str:
+    """``"2"``/``"02"`` -> ``"02"``; 404 for anything that is not a locality code."""
+    code = raw.strip()
+    code = code.zfill(2) if code.isdigit() and len(code) <= 2 else code
+    if code not in LOCALITY_CODES:
+        raise ExportRequestError(
+            404, f"La localidad «{raw}» no existe; use un código de 01 a 20 (p. ej. 02 Chapinero)."
+        )
+    return code
+
+
+def locality_report(raw_code: str, query: str = "", catalog: Catalog | None = None) -> ExportResult:
+    """The one-page A4 PDF report of a locality (``anio`` optional in ``query``)."""
+    from app.exports.report import REPORT_SIZE, build_report_figure
+
+    code = locality_code(raw_code)
+    catalog = catalog or get_catalog()
+    state, notices = parse_view(query, catalog)
+    if notices:
+        raise ExportRequestError(400, "Consulta no válida: " + " ".join(notices))
+    state = replace(default_state(catalog), year=state.year, localities=(code,))
+    key = cache_key("report", f"{code}:{state.year}", {}, catalog.version.version_id)
+
+    def build() -> bytes:
+        figure = build_report_figure(code, state.year, catalog, get_geo_context())
+        return render_figure(figure, "pdf", width=REPORT_SIZE[0], height=REPORT_SIZE[1])
+
+    data, hit = get_export_cache().get_or_create(key, build)
+    name = f"reporte_localidad_{code}_{state.year}.pdf"
+    return ExportResult(data, MEDIA["pdf"], name, key, hit)

@@ -1,0 +1,1 @@
+"""Pages beside the main dashboard (each exposes a layout function)."""

@@ -1,0 +1,192 @@
+"""``python -m bench`` (``make bench``): measure the dashboard beside the naive baseline.
+
+Starts real gunicorn servers (2 workers, ``app/gunicorn.conf.py``) on loopback
+ports: the dashboard with the callback response cache off (cold work), the
+naive app, and the dashboard as deployed (cache on) for the load test. Prints
+a table with PASS/MISS per target and writes ``bench/results/bench.json``.
+
+Options: ``--quick`` (short load, one browser run: a smoke run of a minute or
+two), ``--skip-browser``, ``--skip-load``, ``--skip-exports``, ``--redis
+auto|none|URL`` (the load test uses the shared Redis cache, as several hosts
+do; ``auto``: local database 12 when it answers), ``--out PATH``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.dash_client import DashClient
+from bench.harness import (
+    initial_load,
+    latency_summary,
+    naive_interactions,
+    our_interactions,
+)
+from bench.report import evaluate, format_table
+from bench.servers import ROOT, peak_rss_mb, start_gunicorn
+
+RESULTS = ROOT / "bench" / "results"
+
+
+def _machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {"cpus": os.cpu_count(), "cpu": cpu, "memory": mem, "python": platform.python_version(),
+            "platform": platform.platform(), "load_average_at_start": os.getloadavg()}
+
+
+def _browser(url: str, runs: int, selector: str = "#map-graph .js-plotly-plot") -> dict:
+    from bench.browser import first_map
+
+    results = [first_map(url, selector, timeout=60) for _ in range(runs)]
+    times = sorted(r["ms"] for r in results if r["ms"] is not None)
+    best = results[-1]
+    return {
+        "runs": runs,
+        "ms_all": [r["ms"] for r in results],
+        "ms_median": times[len(times) // 2] if times else None,
+        "bytes": best["bytes"],
+        "csp_violations": sorted({v for r in results for v in r["csp_violations"]}),
+        "console_errors": sorted({v for r in results for v in r["console_errors"]})[:10],
+    }
+
+
+def _redis_for_bench(choice: str) -> str:
+    """The Redis URL for the load test ("" for the in-process cache).
+
+    ``auto`` uses database 12 of the local Redis when it answers, after removing
+    this app's keys there (``bogota-ti:*``) so that nothing is warm from a
+    previous run.
+    """
+    if choice in ("", "none"):
+        return ""
+    url = "redis://127.0.0.1:6379/12" if choice == "auto" else choice
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.ping()
+        for key in client.scan_iter(match="bogota-ti:*", count=1000):
+            client.delete(key)
+        return url
+    except Exception:
+        return "" if choice == "auto" else url
+
+
+def _workers_rss(server) -> list[dict]:
+    return [{"pid": pid, **peak_rss_mb(pid)} for pid in server.worker_pids()]
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Run every measurement; return the JSON-ready results."""
+    out: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
+                 "machine": _machine(), "quick": args.quick}
+    rounds = 1 if args.quick else 3
+
+    print("· tablero (caché de callbacks apagada: trabajo en frío)…", flush=True)
+    with start_gunicorn("app.server:server", env={"BOGOTA_TI_CALLBACK_CACHE": "0"}) as server:
+        client = DashClient("127.0.0.1", server.port)
+        out["initial"] = initial_load(client)
+        interactions = our_interactions(client, rounds=rounds)
+        out["interactions"] = latency_summary(interactions)
+        out["chains"] = {k: [c.output for c in i.calls] for i, k in
+                         ((next(x for x in interactions if x.kind == k), k)
+                          for k in ("anio", "eje", "clic_localidad"))}
+        if not args.skip_browser:
+            print("· Chromium sin caché, primer mapa…", flush=True)
+            _browser(server.url + "/", 1)  # warm the server's compression cache
+            out["browser"] = _browser(server.url + "/", 1 if args.quick else 3)
+        out["rss_workers"] = _workers_rss(server)
+        client.close()
+
+    print("· línea base ingenua…", flush=True)
+    with start_gunicorn("bench.naive_app:server") as naive:
+        client = DashClient("127.0.0.1", naive.port)
+        out["naive_initial"] = initial_load(client, initial_callbacks=False)
+        axes = [str(o) for o in (client.values.get(("naive-axis", "options")) or [])]
+        out["naive_interactions"] = latency_summary(naive_interactions(client, axes, rounds=1))
+        if not args.skip_browser:
+            out["naive_browser"] = _browser(naive.url + "/", 1, "#naive-map .js-plotly-plot")
+        out["naive_rss_workers"] = _workers_rss(naive)
+        client.close()
+
+    if not args.skip_load:
+        from bench.load import run_load
+
+        seconds = 10.0 if args.quick else 60.0
+        print(f"· carga: 50 usuarios, {seconds:.0f} s, gunicorn 2 workers (como en producción)…",
+              flush=True)
+        redis_url = _redis_for_bench(args.redis)
+        env = {"REDIS_URL": redis_url}  # "" = in-process cache, whatever the shell says
+        out["load_cache"] = f"redis ({redis_url})" if redis_url else "simple (en proceso)"
+        with start_gunicorn("app.server:server", env=env) as server:
+            # record the chains on this very server (its code), then replay them once
+            # more: the second pass is what a popular view costs with the cache on
+            warm = DashClient("127.0.0.1", server.port)
+            initial_load(warm)
+            first_pass = our_interactions(warm, rounds=1)
+            chains = [[c.payload for c in i.calls] for i in first_pass]
+            replay = DashClient("127.0.0.1", server.port)
+            initial_load(replay)
+            out["interactions_cached"] = latency_summary(our_interactions(replay, rounds=1))
+            warm.close()
+            replay.close()
+            out["load"] = run_load(server.port, chains, users=50, seconds=seconds).summary()
+            out["rss_workers_after_load"] = _workers_rss(server)
+
+    if not args.skip_exports and (ROOT / "bench" / "exports.py").is_file():
+        print("· exportaciones (bench/exports.py)…", flush=True)
+        try:
+            from bench import exports
+
+            out["exports"] = exports.run()
+        except Exception as error:  # report, do not lose the other figures
+            out["exports"] = {"error": f"{type(error).__name__}: {error}"}
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="corrida corta de humo")
+    parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-exports", action="store_true")
+    parser.add_argument("--redis", metavar="URL", default="auto",
+                        help="Redis de la caché compartida en la prueba de carga: auto "
+                             "(redis://127.0.0.1:6379/12 si responde), none, o una URL")
+    parser.add_argument("--out", type=Path, default=RESULTS / "bench.json")
+    args = parser.parse_args(argv)
+    start = time.monotonic()
+    results = run(args)
+    results["targets"] = evaluate(results)
+    results["elapsed_s"] = round(time.monotonic() - start, 1)
+    results["load_average_at_end"] = os.getloadavg()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    print(format_table(results))
+    print(f"\nResultados: {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

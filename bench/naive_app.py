@@ -1,0 +1,79 @@
+"""The naive baseline: one callback rebuilds ``px.choropleth_map`` from the raw layer.
+
+What DESIGN.md warns against, built on purpose so the benchmark measures the
+real app beside it in the same run: the full-resolution GeoDataFrame (read once
+from ``localidades.geojson``) goes into ``px.choropleth_map`` on every
+interaction (year, axis, locality click), so every response carries the whole
+geometry. Values come from :func:`data.progress.indicator_frame` (plain pandas).
+Served like the app: ``gunicorn -c app/gunicorn.conf.py bench.naive_app:server``.
+"""
+
+from __future__ import annotations
+
+import dash
+import geopandas as gpd
+import plotly.express as px
+from dash import Input, Output, dcc, html
+
+from data.config import load_settings
+from data.progress import indicator_frame
+from data.repository import get_catalog
+from data.schema import YEARS
+
+__all__ = ["app", "naive_figure", "server"]
+
+
+def _raw_localities() -> gpd.GeoDataFrame:
+    sources = load_settings().sources_dir
+    if sources is None:
+        raise RuntimeError("falta la carpeta de geodatos (BOGOTA_TI_SOURCES o ../shared/data)")
+    raw = gpd.read_file(sources / "localidades.geojson")
+    return raw.assign(code=raw["LocCodigo"].astype(str).str.zfill(2)).set_index("code")
+
+
+RAW = _raw_localities()
+CATALOG = get_catalog()
+
+
+def naive_figure(year: int, axis: str | None, selected: str | None):
+    """Rebuild the whole choropleth (geometry included) for one interaction."""
+    products = CATALOG.products[CATALOG.products["scope"] == "localidad"]
+    if axis:
+        products = products[products["axis_id"] == axis] if (products["axis_id"] == axis).any() \
+            else products
+    product_id = str(products["product_id"].iloc[0])
+    series = indicator_frame(CATALOG, product_id)
+    values = series[(series["year"] == year) & (series["locality_code"] != "00")]
+    frame = RAW.join(values.set_index("locality_code")[["value", "pct", "status"]])
+    fig = px.choropleth_map(
+        frame, geojson=frame.geometry, locations=frame.index, color="value",
+        hover_name="LocNombre", map_style="white-bg", center={"lat": 4.6, "lon": -74.1},
+        zoom=9, opacity=0.8,
+    )
+    if selected:
+        fig.update_layout(title=f"Localidad {selected}")
+    return fig
+
+
+app = dash.Dash(__name__, title="Línea base ingenua", compress=True)  # gzip, as the app
+app.layout = html.Div([
+    dcc.Dropdown(id="naive-year", options=list(YEARS), value=YEARS[3]),
+    dcc.Dropdown(id="naive-axis", options=list(CATALOG.axes["axis_id"]), value=None),
+    dcc.Store(id="naive-click"),
+    dcc.Graph(id="naive-map", figure=naive_figure(YEARS[3], None, None)),
+])
+
+
+@app.callback(
+    Output("naive-map", "figure"),
+    Input("naive-year", "value"),
+    Input("naive-axis", "value"),
+    Input("naive-click", "data"),
+    prevent_initial_call=True,
+)
+def update(year, axis, click):
+    """Every interaction: rebuild everything."""
+    return naive_figure(int(year or YEARS[3]), axis, (click or {}).get("code"))
+
+
+server = app.server

@@ -1,0 +1,134 @@
+"""Browser-test setup (H5): Debian chromium for ``dash_duo``, and the dashboard app.
+
+``pytest_setup_options`` is the hook ``dash[testing]`` calls for the webdriver
+options: headless Debian chromium with the flags this project's machines need.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import socket
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+HEADLESS_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1366,900",
+)
+
+
+def pytest_setup_options():
+    """Webdriver options for ``dash_duo``: Debian chromium, headless."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = CHROMIUM
+    for flag in HEADLESS_FLAGS:
+        options.add_argument(flag)
+    return options
+
+
+def browser_available() -> bool:
+    """True when chromium and chromedriver are installed."""
+    return Path(CHROMIUM).exists() and shutil.which("chromedriver") is not None
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class ResponseLog:
+    """Bodies of the Dash responses the test server sent (uncompressed)."""
+
+    records: list[dict] = field(default_factory=list)
+
+    def clear(self) -> None:
+        self.records.clear()
+
+    def of(self, path: str) -> list[dict]:
+        return [r for r in self.records if r["path"] == path]
+
+
+class _Recorder:
+    """WSGI middleware keeping the bodies of Dash's layout and callback responses.
+
+    It asks for uncompressed responses on those paths so bodies can be read.
+    """
+
+    PATHS = ("/_dash-layout", "/_dash-update-component")
+
+    def __init__(self, wsgi_app, log: ResponseLog) -> None:
+        self.wsgi_app = wsgi_app
+        self.log = log
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path not in self.PATHS:
+            return self.wsgi_app(environ, start_response)
+        environ["HTTP_ACCEPT_ENCODING"] = "identity"
+        request_body = b""
+        if path == "/_dash-update-component":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            request_body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(request_body)
+        chunks = list(self.wsgi_app(environ, start_response))
+        body = b"".join(chunks).decode("utf-8", errors="replace")
+        output = json.loads(request_body).get("output", "") if request_body else ""
+        self.log.records.append({"path": path, "output": output, "body": body,
+                                 "size": len(body)})
+        return chunks
+
+
+@pytest.fixture(scope="module")
+def dashboard_app(geodata_cache: Path):
+    """The dashboard app on a temporary cache root (never the real ``.cache``).
+
+    The root holds the session's temporary geodata ingest; the catalog and
+    geometry caches are cleared before and after.
+    """
+    import callbacks.map as map_callbacks
+    from app.factory import create_app
+    from callbacks.context import get_geo_context
+    from data import repository
+
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("BOGOTA_TI_CACHE", str(geodata_cache.parent))
+    monkeypatch.delenv("BOGOTA_TI_MATRIX", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    caches = (repository.clear_cache, get_geo_context.cache_clear,
+              map_callbacks._base_figure_json.cache_clear)
+    for clear in caches:
+        clear()
+    yield create_app()
+    monkeypatch.undo()
+    for clear in caches:
+        clear()
+
+
+@pytest.fixture(scope="module")
+def dashboard(dashboard_app):
+    """``(app, log)`` for browser tests: ``log`` records every ``/_dash-layout`` and
+    ``/_dash-update-component`` response body."""
+    if not browser_available():
+        pytest.skip("faltan chromium y chromedriver (make system-deps)")
+    log = ResponseLog()
+    dashboard_app.server.wsgi_app = _Recorder(dashboard_app.server.wsgi_app, log)
+    yield dashboard_app, log
+    dashboard_app.server.wsgi_app = dashboard_app.server.wsgi_app.wsgi_app

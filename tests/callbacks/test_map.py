@@ -1,0 +1,116 @@
+"""Tests of callbacks.map: selection clicks and value-only patches (no geometry)."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import dash
+import pytest
+
+from callbacks.map import (
+    OVERLAY_TRACES,
+    framing_boxes,
+    layer_options,
+    map_patch_payload,
+    map_title,
+    toggle_locality,
+)
+from callbacks.url_state import ViewState
+from callbacks.view_model import parse_view, resolve_view
+from data.illustrative import build_illustrative_catalog
+from data.schema import LOCALITY_CODES
+from layers.map_figure import Bounds, apply_patch_payload
+
+NAMES = {code: f"Localidad {code}" for code in LOCALITY_CODES}
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return build_illustrative_catalog()
+
+
+def _view(query, catalog):
+    state, _ = parse_view(query, catalog)
+    return resolve_view(state, catalog)
+
+
+@pytest.mark.parametrize(
+    ("selected", "code", "additive", "expected"),
+    [
+        ((), "11", False, ("11",)),
+        (("08",), "11", False, ("11",)),
+        (("11",), "11", False, ()),
+        (("08", "11"), "11", False, ("11",)),
+        (("08",), "11", True, ("08", "11")),
+        (("08", "11"), "11", True, ("08",)),
+    ],
+)
+def test_toggle_locality(selected, code, additive, expected):
+    assert toggle_locality(selected, code, additive) == expected
+
+
+def test_patch_payload_carries_values_never_geometry(catalog):
+    payload = map_patch_payload(_view("localidad=11&capas=tm-troncales", catalog), NAMES)
+    for path in payload:
+        assert "geojson" not in path and path[0] in ("data", "layout")
+    text = json.dumps(list(payload.values()), ensure_ascii=False)
+    assert "coordinates" not in text and "Polygon" not in text
+    assert len(text) < 20_000
+    assert payload[("data", 0, "locations")][-1] == "11"  # selected drawn last
+    assert payload[("data", OVERLAY_TRACES["tm-troncales"], "visible")] is True
+    assert payload[("data", OVERLAY_TRACES["tm-estaciones"], "visible")] is False
+
+
+def test_dash_patch_of_the_payload_has_no_geometry(catalog):
+    patch = apply_patch_payload(dash.Patch(), map_patch_payload(_view("", catalog), NAMES))
+    operations = json.dumps(patch.to_plotly_json(), ensure_ascii=False)
+    assert "geojson" not in operations and "coordinates" not in operations
+
+
+def test_measure_changes_the_patched_values(catalog):
+    value = map_patch_payload(_view("producto=P01&anio=2025", catalog), NAMES)
+    status = map_patch_payload(_view("producto=P01&anio=2025&medida=semaforo", catalog), NAMES)
+    assert value[("data", 0, "z")] != status[("data", 0, "z")]
+    assert set(status[("data", 0, "z")]) <= {0.0, 1.0, 2.0, 3.0}
+
+
+def test_colour_range_is_fixed_across_years(catalog):
+    early = map_patch_payload(_view("producto=P01&anio=2023", catalog), NAMES)
+    late = map_patch_payload(_view("producto=P01&anio=2026", catalog), NAMES)
+    for key in (("data", 0, "zmin"), ("data", 0, "zmax"), ("data", 0, "colorbar", "tickvals")):
+        assert early[key] == late[key]
+    assert early[("data", 0, "z")] != late[("data", 0, "z")]
+
+
+def test_empty_selection_paints_every_locality_without_report(catalog):
+    view = resolve_view(ViewState(axes=("nueva-movilidad",), entities=("sed",)), catalog)
+    assert view.empty
+    payload = map_patch_payload(view, NAMES)
+    z = payload[("data", 0, "z")]
+    assert len(z) == 20 and len(set(z)) == 1
+    assert payload[("data", 0, "showscale")] is False
+    assert map_title(view, NAMES) == ("Mapa por localidad", "")
+
+
+def test_framing_boxes_contain_their_bounds():
+    geo = SimpleNamespace(bounds={"urbana": Bounds(-74.2, 4.45, -74.0, 4.8),
+                                  "distrito": Bounds(-74.45, 3.7, -73.99, 4.84)})
+    boxes = framing_boxes(geo)
+    (west, south), (east, north) = boxes["urbana"]
+    assert west < -74.2 and south < 4.45 and east > -74.0 and north > 4.8
+    assert boxes["distrito"][0][1] < south  # the district reaches further south
+    assert json.loads(json.dumps(boxes)) == boxes
+
+
+def test_title_names_the_indicator_year_and_selection(catalog):
+    title, subtitle = map_title(_view("producto=P01&anio=2025&localidad=11", catalog), NAMES)
+    assert "2025" in title and "Zonas WiFi" in title
+    assert "Localidad 11" in subtitle
+
+
+def test_layer_options_flag_the_products_own_layer():
+    options = layer_options("tm-estaciones")
+    labels = {o["value"]: o["label"] for o in options}
+    assert "activos del producto" in labels["tm-estaciones"]
+    assert "activos" not in labels["tm-troncales"]

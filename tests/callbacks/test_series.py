@@ -1,0 +1,63 @@
+"""Tests of callbacks.series: year clicks and the series figure for a view."""
+
+from __future__ import annotations
+
+import pytest
+
+from callbacks.series import empty_figure, series_figure, series_title, year_from_click
+from callbacks.url_state import ViewState
+from callbacks.view_model import parse_view, resolve_view
+from data.illustrative import build_illustrative_catalog
+from data.schema import LOCALITY_CODES
+
+NAMES = {code: f"Localidad {code}" for code in LOCALITY_CODES}
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return build_illustrative_catalog()
+
+
+@pytest.mark.parametrize(
+    ("click", "year"),
+    [
+        ({"points": [{"x": 2027, "y": 1}]}, 2027),
+        ({"points": [{"x": 2026.2}]}, 2026),
+        ({"points": [{"x": "2024"}]}, 2024),
+        ({"points": [{"x": 1990}]}, None),
+        ({"points": []}, None),
+        (None, None),
+        ({"points": [{"y": 3}]}, None),
+    ],
+)
+def test_year_from_click(click, year):
+    assert year_from_click(click) == year
+
+
+def test_one_line_per_selected_locality(catalog):
+    state, _ = parse_view("producto=P01&localidad=08,11", catalog)
+    fig = series_figure(resolve_view(state, catalog), NAMES, last_year=2026)
+    names = {trace.name for trace in fig.data}
+    assert {"Localidad 08", "Localidad 11"} <= names
+
+
+def test_citywide_product_draws_the_city_even_with_localities(catalog):
+    state, _ = parse_view("producto=P07&localidad=11", catalog)
+    view = resolve_view(state, catalog)
+    fig = series_figure(view, NAMES, last_year=2026)
+    assert "Valor reportado" in {trace.name for trace in fig.data}
+    title, _ = series_title(view, NAMES)
+    assert "Bogotá D.C." in title
+
+
+def test_impossible_filters_show_the_message(catalog):
+    view = resolve_view(ViewState(axes=("nueva-movilidad",), entities=("sed",)), catalog)
+    fig = series_figure(view, NAMES, last_year=2026)
+    assert fig.data == ()
+    assert fig.layout.annotations[0].text.replace("<br>", " ") == view.message
+
+
+def test_empty_figure_states_its_message():
+    fig = empty_figure("Nada que mostrar")
+    assert fig.layout.annotations[0].text == "Nada que mostrar"
+    assert fig.layout.xaxis.visible is False

@@ -1,0 +1,145 @@
+"""Tests of callbacks.url: state transitions and the URL they write."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from callbacks import ids
+from callbacks.url import (
+    CONTROL_IDS,
+    control_values,
+    next_state,
+    next_year,
+    notice_alert,
+    page_search,
+    state_from_controls,
+)
+from callbacks.url_state import ViewState
+from callbacks.view_model import default_state, parse_view, resolve_view
+from data.illustrative import build_illustrative_catalog
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return build_illustrative_catalog()
+
+
+@pytest.fixture
+def current(catalog):
+    return resolve_view(default_state(catalog), catalog).state
+
+
+def _controls(state: ViewState) -> dict:
+    return dict(zip(CONTROL_IDS, control_values(state), strict=True))
+
+
+def test_first_load_parses_the_url_with_notices(catalog, current):
+    state, notices, done = next_state(current, None, catalog,
+                                      search="?anio=1999&localidad=11&color=rojo")
+    assert state.localities == ("11",)
+    assert state.year == default_state(catalog).year
+    assert len(notices) == 2 and not done
+    assert any("1999" in n for n in notices) and any("color" in n for n in notices)
+
+
+def test_back_button_url_change_restores_that_state(catalog, current):
+    state, notices, _ = next_state(current, ids.URL, catalog,
+                                   search="?eje=nueva-movilidad&medida=semaforo")
+    assert state.axes == ("nueva-movilidad",) and state.measure == "semaforo"
+    assert notices == []
+
+
+def test_axis_change_drops_a_product_outside_the_axis(catalog, current):
+    controls = _controls(replace(current, product="P01", axes=("nueva-movilidad",)))
+    state, _, _ = next_state(current, ids.FILTER_AXIS, catalog, controls=controls)
+    assert state.product is None and state.axes == ("nueva-movilidad",)
+    shown = resolve_view(state, catalog)
+    assert shown.notices == ()
+    assert shown.product["product_id"] in {"P25", "P26", "P27", "P28", "P29", "P30"}
+
+
+def test_product_choice_keeps_the_other_filters(catalog, current):
+    chosen = replace(current, axes=("nueva-movilidad",), product="P27", localities=("11",))
+    state, _, _ = next_state(current, ids.FILTER_PRODUCT, catalog, controls=_controls(chosen))
+    assert state == chosen
+
+
+def test_controls_round_trip(current):
+    state = replace(current, axes=("medio-ambiente",), objective=5, localities=("08", "11"),
+                    year=2024, measure="avance", layers=("tm-troncales",))
+    assert state_from_controls(_controls(state), current) == state
+
+
+def test_map_click_selects_toggles_and_adds(catalog, current):
+    click = {"code": "11", "additive": False}
+    one, _, _ = next_state(current, ids.MAP_CLICK_STORE, catalog, map_click=click)
+    assert one.localities == ("11",)
+    added, _, _ = next_state(one, ids.MAP_CLICK_STORE, catalog,
+                             map_click={"code": "08", "additive": True})
+    assert added.localities == ("08", "11")
+    cleared, _, _ = next_state(one, ids.MAP_CLICK_STORE, catalog, map_click=click)
+    assert cleared.localities == ()
+
+
+def test_series_click_moves_the_year(catalog, current):
+    state, _, _ = next_state(current, ids.SERIES_GRAPH, catalog,
+                             series_click={"points": [{"x": 2024, "y": 3}]})
+    assert state.year == 2024
+    same, _, _ = next_state(current, ids.SERIES_GRAPH, catalog, series_click={"points": []})
+    assert same == current
+
+
+def test_table_click_selects_the_product(catalog, current):
+    state, _, _ = next_state(current, ids.TABLE_GRID, catalog,
+                             table_click={"rowId": "P20", "colId": "product"})
+    assert state.product == "P20"
+
+
+def test_clear_keeps_year_measure_and_layers(catalog, current):
+    busy = replace(current, axes=("medio-ambiente",), localities=("11",), year=2024,
+                   measure="avance", layers=("tm-estaciones",))
+    state, _, _ = next_state(busy, ids.CLEAR_BUTTON, catalog)
+    assert (state.axes, state.localities, state.product) == ((), (), None)
+    assert (state.year, state.measure, state.layers) == (2024, "avance", ("tm-estaciones",))
+    only_map, _, _ = next_state(busy, ids.MAP_CLEAR, catalog)
+    assert only_map == replace(busy, localities=())
+
+
+def test_play_steps_years_and_stops_at_the_end(catalog, current):
+    assert next_year(2025) == (2026, False)
+    assert next_year(2031) == (2032, True)
+    assert next_year(2032) == (2023, False)
+    state, _, done = next_state(replace(current, year=2031), ids.PLAY_INTERVAL, catalog)
+    assert state.year == 2032 and done
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "eje=nueva-movilidad", "localidad=08,11&anio=2024&medida=avance",
+     "entidad=sda&objetivo=5&producto=P20&capas=tm-estaciones,tm-troncales"],
+)
+def test_page_search_round_trips(catalog, query):
+    state, notices = parse_view(query, catalog)
+    assert notices == []
+    search = page_search(state, catalog)
+    assert search == (f"?{query}" if query else "")
+    assert parse_view(search, catalog) == (state, [])
+
+
+def test_notice_alert_lists_each_notice():
+    assert notice_alert([]) is None
+    alert = notice_alert(["No se reconoce el eje «x»; se ignoró."])
+    text = json.dumps(alert.to_plotly_json(), default=lambda o: o.to_plotly_json(),
+                      ensure_ascii=False)
+    assert "No se reconoce el eje «x»" in text and "Se corrigió" in text
+
+
+def test_locality_row_click_adds_or_removes(catalog, current):
+    one = replace(current, localities=("08",))
+    state, _, _ = next_state(one, ids.LOCALITY_GRID, catalog, locality_click={"rowId": "11"})
+    assert state.localities == ("08", "11")
+    back, _, _ = next_state(state, ids.LOCALITY_GRID, catalog, locality_click={"rowId": "08"})
+    assert back.localities == ("11",)

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import plotly.graph_objects as go
+import pytest
+
+from data.schema import STATUS_LABELS, STATUSES
+from layers.theme import (
+    INK,
+    STATUS_COLORS,
+    STATUS_SYMBOLS,
+    TEMPLATE,
+    add_source_line,
+    apply_titles,
+    status_legend_label,
+    text_color_on,
+)
+
+
+def test_every_status_has_colour_symbol_and_label():
+    assert set(STATUS_COLORS) == set(STATUSES) == set(STATUS_SYMBOLS)
+    assert len(set(STATUS_COLORS.values())) == len(STATUSES)
+    for status in STATUSES:
+        label = status_legend_label(status)
+        assert STATUS_LABELS[status] in label and STATUS_SYMBOLS[status] in label
+    with pytest.raises(ValueError, match="estado desconocido"):
+        status_legend_label("green")
+
+
+def test_text_colour_contrasts_with_fill():
+    assert text_color_on("#FFFFFF") == INK
+    assert text_color_on("#08306B") == "#FFFFFF"
+    assert text_color_on(STATUS_COLORS["no_report"]) == INK
+
+
+def test_template_uses_es_co_separators():
+    assert TEMPLATE.layout.separators == ",."
+    assert "Liberation Sans" in TEMPLATE.layout.font.family
+
+
+def test_titles_and_wrapped_source_line():
+    fig = go.Figure(layout={"template": TEMPLATE})
+    apply_titles(fig, "Título", "uno · dos")
+    long_source = " · ".join(["Fuente: algo largo de verdad"] * 6)
+    add_source_line(fig, long_source, max_chars=60)
+    assert fig.layout.title.text == "Título"
+    assert fig.layout.title.subtitle.text == "uno · dos"
+    note = fig.layout.annotations[-1]
+    lines = note.text.split("<br>")
+    assert len(lines) > 1 and all(len(line) <= 60 for line in lines)
+    assert fig.layout.margin.b >= 16 * len(lines)
+
+
+def test_no_title_leaves_figure_alone():
+    fig = go.Figure()
+    apply_titles(fig, None)
+    add_source_line(fig, "")
+    assert fig.layout.title.text is None and not fig.layout.annotations
+
+
+def test_layers_never_import_dash():
+    code = (
+        "import sys, layers.map_figure, layers.series_figure, layers.status_figure, "
+        "layers.titles, layers.geojson; print('dash' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"
