@@ -5,16 +5,20 @@ from __future__ import annotations
 import importlib
 
 import dash
+from flask import redirect
 
 from app.layout import build_layout
 from app.routes import BLUEPRINT_MODULES
 from app.serving import configure_serving
 from callbacks.context import get_geo_context
-from callbacks.features import register_callbacks
+from callbacks.features import UPLOAD_MODULES, register_callbacks
+from data.config import PROJECT_ROOT
 from data.geodata import ensure_geodata, load_display_localities
 from data.repository import get_catalog
 
 TITLE = "Tablero Bogotá Territorio Inteligente"
+#: Static files (CSS, JS, vendored Bootstrap) live in the top-level ``assets/``.
+ASSETS_DIR = PROJECT_ROOT / "assets"
 
 
 def create_app() -> dash.Dash:
@@ -33,6 +37,7 @@ def create_app() -> dash.Dash:
     get_geo_context()
     app = dash.Dash(
         __name__,
+        assets_folder=str(ASSETS_DIR),
         title=TITLE,
         suppress_callback_exceptions=False,
         update_title=None,
@@ -41,7 +46,28 @@ def create_app() -> dash.Dash:
     app.index_string = app.index_string.replace("<html>", '<html lang="es-CO">', 1)
     app.layout = build_layout
     register_callbacks(app)
+    _mount_upload_page(app)
     for module_name in BLUEPRINT_MODULES:
         app.server.register_blueprint(importlib.import_module(module_name).blueprint)
     configure_serving(app)
     return app
+
+
+def _mount_upload_page(app: dash.Dash) -> dash.Dash:
+    """The upload page: a second Dash app on the same server, at ``/subir/``."""
+    from app.pages.upload import PATH, upload_layout
+
+    upload = dash.Dash(
+        __name__,
+        server=app.server,
+        url_base_pathname=f"{PATH}/",
+        assets_folder=str(ASSETS_DIR),
+        title=f"Cargar reporte · {TITLE}",
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    upload.index_string = app.index_string
+    upload.layout = upload_layout
+    register_callbacks(upload, UPLOAD_MODULES)
+    app.server.add_url_rule(PATH, "upload-page-slash", lambda: redirect(f"{PATH}/"))
+    return upload

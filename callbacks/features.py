@@ -10,16 +10,20 @@ request, every app of a process (tests build several) gets every callback.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterable
 from typing import Any
 
 __all__ = [
     "FEATURE_MODULES",
+    "UPLOAD_MODULES",
     "dashboard_callback",
     "dashboard_clientside_callback",
     "register_callbacks",
 ]
 
+#: Modules of the upload page (its own Dash app at ``/subir/``).
+UPLOAD_MODULES = ("callbacks.upload",)
 #: Modules whose declarations make the dashboard work.
 FEATURE_MODULES = (
     "callbacks.url",
@@ -30,14 +34,15 @@ FEATURE_MODULES = (
     "callbacks.table",
 )
 
-_DECLARED: list[tuple[str, Any, tuple, dict]] = []
+#: (kind, declaring module, function or JS, args, kwargs) of every declaration.
+_DECLARED: list[tuple[str, str, Any, tuple, dict]] = []
 
 
 def dashboard_callback(*args: Any, **kwargs: Any) -> Callable:
     """Declare a server callback (arguments of ``dash.callback``); returns the function."""
 
     def declare(func: Callable) -> Callable:
-        _DECLARED.append(("server", func, args, kwargs))
+        _DECLARED.append(("server", func.__module__, func, args, kwargs))
         return func
 
     return declare
@@ -45,16 +50,20 @@ def dashboard_callback(*args: Any, **kwargs: Any) -> Callable:
 
 def dashboard_clientside_callback(function: str, *args: Any, **kwargs: Any) -> None:
     """Declare a clientside callback (arguments of ``dash.clientside_callback``)."""
-    _DECLARED.append(("client", function, args, kwargs))
+    module = sys._getframe(1).f_globals.get("__name__", "")
+    _DECLARED.append(("client", module, function, args, kwargs))
 
 
-def register_callbacks(app: Any) -> None:
-    """Import the feature modules and attach their callbacks to ``app`` (once per app)."""
-    for name in FEATURE_MODULES:
+def register_callbacks(app: Any, modules: Iterable[str] = FEATURE_MODULES) -> None:
+    """Import ``modules`` and attach the callbacks they declare to ``app`` (once per app)."""
+    modules = tuple(modules)
+    for name in modules:
         importlib.import_module(name)
     if getattr(app, "_bti_callbacks_registered", False):
         return
-    for kind, target, args, kwargs in _DECLARED:
+    for kind, module, target, args, kwargs in _DECLARED:
+        if module not in modules:
+            continue
         if kind == "server":
             app.callback(*args, **kwargs)(target)
         else:

@@ -1,5 +1,9 @@
 """Upload page (``/subir``): token + file -> validation -> preview -> confirm -> new version.
 
+Callbacks are declared with :func:`callbacks.features.dashboard_callback`; they
+are attached to an app by ``register_callbacks`` once ``"callbacks.upload"`` is
+listed in ``FEATURE_MODULES``.
+
 The server keeps nothing between steps: the browser holds the file (the
 ``dcc.Upload`` contents) and a small pending record (version previewed against,
 SHA-256 of the file). Confirming re-checks the same file and publishes it only
@@ -14,8 +18,9 @@ from dataclasses import dataclass, field
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, html, no_update
+from dash import Input, Output, State, html, no_update
 
+from callbacks.features import dashboard_callback
 from data import repository
 from data.config import load_settings
 from data.reports import (
@@ -30,7 +35,7 @@ from data.reports import (
     publish_report,
 )
 from data.store import ConflictError, StoreError
-from layers.formatting import format_number
+from layers.formatting import format_date, format_number
 
 __all__ = [
     "UPLOAD_CONFIRM",
@@ -41,11 +46,13 @@ __all__ = [
     "UPLOAD_PENDING",
     "UPLOAD_RESULT",
     "UPLOAD_TOKEN",
+    "UPLOAD_VERSION",
     "UploadCheck",
     "check_upload",
     "confirm_upload",
     "decode_contents",
     "render_check",
+    "version_text",
 ]
 
 UPLOAD_TOKEN = "upload-token"
@@ -55,6 +62,7 @@ UPLOAD_RESULT = "upload-result"
 UPLOAD_CONFIRM = "upload-confirm"
 UPLOAD_PENDING = "upload-pending"
 UPLOAD_OUTCOME = "upload-outcome"
+UPLOAD_VERSION = "upload-version"
 
 #: Largest file the browser lets through (the server checks again).
 UPLOAD_MAX_BYTES = MAX_BYTES
@@ -146,6 +154,14 @@ def _parse(token: str | None, contents: str | None, filename: str | None):
     return caller, catalog, parsed
 
 
+def version_text() -> list:
+    """«Versión vigente …» line of the page, for the current catalog."""
+    version = repository.get_catalog().version
+    return [f"Versión vigente de los datos: v{version.version_id}, corte ",
+            html.Time(format_date(version.cutoff_date), dateTime=version.cutoff_date.isoformat()),
+            " (datos ilustrativos)." if version.illustrative else "."]
+
+
 def _refusal(error: ReportError) -> str:
     if error.status == 413:
         message = error.issues[0].message
@@ -213,7 +229,7 @@ def render_check(check: UploadCheck) -> list:
 # ---------------------------------------------------------------- callbacks
 
 
-@callback(
+@dashboard_callback(
     Output(UPLOAD_RESULT, "children"),
     Output(UPLOAD_CONFIRM, "disabled"),
     Output(UPLOAD_PENDING, "data"),
@@ -230,10 +246,11 @@ def _on_upload(contents, token, filename):
     return render_check(check), not check.ok, check.pending, None
 
 
-@callback(
+@dashboard_callback(
     Output(UPLOAD_OUTCOME, "children", allow_duplicate=True),
     Output(UPLOAD_CONFIRM, "disabled", allow_duplicate=True),
     Output(UPLOAD_PENDING, "data", allow_duplicate=True),
+    Output(UPLOAD_VERSION, "children"),
     Input(UPLOAD_CONFIRM, "n_clicks"),
     State(UPLOAD_TOKEN, "value"),
     State(UPLOAD_FILE, "contents"),
@@ -244,7 +261,7 @@ def _on_upload(contents, token, filename):
 )
 def _on_confirm(n_clicks, token, contents, filename, note, pending):
     if not n_clicks:
-        return no_update, no_update, no_update
+        return no_update, no_update, no_update, no_update
     published, message = confirm_upload(token, contents, filename, note, pending)
     alert = dbc.Alert(message, color="success" if published else "danger")
-    return alert, True, None
+    return alert, True, None, version_text() if published else no_update

@@ -25,8 +25,15 @@ from sqlalchemy.exc import SQLAlchemyError
 from data.catalog import Catalog, DataVersion
 from data.config import Settings, load_settings
 
-__all__ = ["CHECK_INTERVAL_S", "clear_cache", "current_version", "get_catalog", "get_engine",
-           "refresh"]
+__all__ = [
+    "CHECK_INTERVAL_S",
+    "after_fork",
+    "clear_cache",
+    "current_version",
+    "get_catalog",
+    "get_engine",
+    "refresh",
+]
 
 #: Seconds between two checks of the store's current version.
 CHECK_INTERVAL_S = 1.0
@@ -118,6 +125,18 @@ def current_version() -> DataVersion:
 def refresh() -> None:
     """Re-check the store on the next :func:`get_catalog` (call after publishing)."""
     global _checked_at
+    _checked_at = 0.0
+
+
+def after_fork() -> None:
+    """In a freshly forked worker: drop the inherited connections (keep the catalog).
+
+    The parent's pooled connections must never be used by the child; SQLAlchemy
+    opens new ones on demand. Call from gunicorn's ``post_fork``.
+    """
+    global _checked_at
+    if _engine is not None:
+        _engine.dispose(close=False)
     _checked_at = 0.0
 
 

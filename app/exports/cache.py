@@ -2,10 +2,11 @@
 
 Keys are the SHA-256 of the export kind, the canonical query (built by
 :func:`callbacks.url_state.build_query`, so equal states share an entry), the
-output options, the data version and :data:`RENDER_REVISION` (bump it when the
-look of exports changes). Files are written atomically under
-``<cache>/exports/`` (``BOGOTA_TI_CACHE`` moves the root); a bounded in-memory
-layer answers repeated requests without touching the disk.
+output options, the data version and :data:`RENDER_REVISION` (a hash of the
+code that draws exports, so a change of look invalidates old files). Files are
+written atomically under ``<cache>/exports/`` (``BOGOTA_TI_CACHE`` moves the
+root); a bounded in-memory layer answers repeated requests without touching the
+disk.
 """
 
 from __future__ import annotations
@@ -23,8 +24,19 @@ from data.config import load_settings
 
 __all__ = ["RENDER_REVISION", "ExportCache", "cache_key", "get_export_cache"]
 
-#: Bump when exports change look or content, to invalidate old entries.
-RENDER_REVISION = "2026-11-26.6"
+def _code_revision() -> str:
+    """Hash of the code that draws exports, so a change of look invalidates old files."""
+    root = Path(__file__).resolve().parent.parent.parent
+    digest = hashlib.sha256()
+    for folder in ("app/exports", "layers"):
+        for path in sorted((root / folder).glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+#: Changes whenever the export or figure code changes, invalidating old entries.
+RENDER_REVISION = _code_revision()
 _MEMORY_ITEMS = 64
 _MEMORY_BYTES = 64 * 1024 * 1024
 

@@ -46,7 +46,14 @@ def header(version: DataVersion) -> html.Header:
                 [
                     html.Div([html.H1(TITLE, className="app-title"),
                               html.P(SUBTITLE, className="app-subtitle")]),
-                    html.Div(version_text, className="app-version", id="data-version"),
+                    html.Div(
+                        [
+                            html.Div(version_text, id="data-version"),
+                            html.A("Cargar reporte de avance (entidades)", href="/subir/",
+                                   className="small upload-link"),
+                        ],
+                        className="app-version",
+                    ),
                 ],
                 className="app-header-row",
             ),

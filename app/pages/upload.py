@@ -18,6 +18,8 @@ from callbacks.upload import (
     UPLOAD_PENDING,
     UPLOAD_RESULT,
     UPLOAD_TOKEN,
+    UPLOAD_VERSION,
+    version_text,
 )
 from data.schema import FIRST_YEAR, LAST_YEAR
 
@@ -44,7 +46,9 @@ def upload_layout() -> html.Div:
     """The upload page's content (no ``dcc.Location``: the lead's shell provides it)."""
     return html.Div(
         [
-            html.H1("Cargar reporte de avance", className="h3 mt-3"),
+            html.A("← Volver al tablero", href="/", className="small"),
+            html.H1("Cargar reporte de avance", className="h3 mt-2"),
+            html.P(version_text(), id=UPLOAD_VERSION, className="mb-1"),
             html.P(_FORMAT_HELP, className="text-body-secondary"),
             dbc.Row(
                 [

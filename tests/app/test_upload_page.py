@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
 import shutil
-import sys
 import threading
-from contextlib import contextmanager
 from functools import cache
 
 import pytest
@@ -25,7 +22,6 @@ pytestmark = pytest.mark.browser
 def page_url(monkeypatch, tmp_path):
     """URL of a Dash app serving only the upload page on a random loopback port."""
     import dash
-    import dash_bootstrap_components as dbc
     from werkzeug.serving import make_server
 
     import data.illustrative
@@ -38,10 +34,9 @@ def page_url(monkeypatch, tmp_path):
     monkeypatch.setattr(data.illustrative, "build_illustrative_catalog", _illustrative)
     repository.clear_cache()
     repository.get_engine()
-    with _only_upload_callbacks():
-        app = dash.Dash(__name__, external_stylesheets=[dbc.themes.BOOTSTRAP])
-        app.layout = upload_layout
-        app.server.test_client().get("/")  # set up now: takes the global callbacks
+    app = dash.Dash(__name__)  # no external stylesheet: the test runs offline
+    app.layout = upload_layout
+    _register_upload_callbacks(app)
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -51,29 +46,11 @@ def page_url(monkeypatch, tmp_path):
     repository.clear_cache()
 
 
-@contextmanager
-def _only_upload_callbacks():
-    """Register only the upload callbacks for a new app; leave Dash's global registry as it was.
+def _register_upload_callbacks(app) -> None:
+    """Attach only the upload page's declared callbacks (not the dashboard's)."""
+    from callbacks.features import UPLOAD_MODULES, register_callbacks
 
-    ``dash.callback`` keeps callbacks in a global registry that the first app set
-    up takes; without this, this test's app would take the dashboard's callbacks.
-    """
-    from dash import _callback
-
-    saved_map = dict(_callback.GLOBAL_CALLBACK_MAP)
-    saved_list = list(_callback.GLOBAL_CALLBACK_LIST)
-    _callback.GLOBAL_CALLBACK_MAP.clear()
-    _callback.GLOBAL_CALLBACK_LIST.clear()
-    try:
-        if "callbacks.upload" in sys.modules:
-            importlib.reload(sys.modules["callbacks.upload"])
-        else:
-            importlib.import_module("callbacks.upload")
-        yield
-    finally:
-        _callback.GLOBAL_CALLBACK_MAP.clear()
-        _callback.GLOBAL_CALLBACK_MAP.update(saved_map)
-        _callback.GLOBAL_CALLBACK_LIST[:] = saved_list
+    register_callbacks(app, UPLOAD_MODULES)
 
 
 @pytest.fixture
@@ -140,6 +117,8 @@ def test_upload_preview_confirm(page_url, browser, tmp_path):
     file_input.send_keys(str(good))
     _wait_text(browser, "#upload-result", "es válido")
     assert "Vista previa" in browser.find_element(By.ID, "upload-result").text
+    assert "v1" in browser.find_element(By.ID, "upload-version").text
     browser.find_element(By.ID, "upload-confirm").click()
     assert "v2" in _wait_text(browser, "#upload-outcome", "Publicado como versión")
+    assert "v2" in _wait_text(browser, "#upload-version", "v2")
     assert [v.version_id for v in list_versions(repository.get_engine())] == [2, 1]

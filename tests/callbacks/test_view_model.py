@@ -46,7 +46,8 @@ def test_values_are_the_twenty_localities_at_the_year(catalog):
     assert sorted(view.values["locality_code"]) == list(LOCALITY_CODES)
     series_2024 = view.series[(view.series["year"] == 2024)
                               & (view.series["locality_code"] != CITYWIDE)]
-    assert view.values["value"].tolist() == pytest.approx(series_2024["value"].tolist(), nan_ok=True)
+    expected = series_2024["value"].tolist()
+    assert view.values["value"].tolist() == pytest.approx(expected, nan_ok=True)
 
 
 def test_scale_is_fixed_across_years(catalog):

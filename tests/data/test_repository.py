@@ -101,3 +101,29 @@ def test_store_outage_keeps_serving_the_last_catalog(monkeypatch):
 
     monkeypatch.setattr("data.store.current_version_id", down)
     assert repository.get_catalog() is first
+
+
+def test_forked_worker_uses_its_own_connections(tmp_path):
+    import os
+
+    first = repository.get_catalog()
+    engine = repository.get_engine()
+    pid = os.fork()
+    if pid == 0:  # child: must not touch the parent's pooled connections
+        code = 1
+        try:
+            repository.after_fork()
+            other = make_engine(f"sqlite:///{tmp_path / 'tablero.sqlite'}")
+            product = first.products["product_id"].iloc[0]
+            publish_observations(other, pd.DataFrame(
+                {"product_id": [product], "year": [2028], "locality_code": ["02"],
+                 "value": [3.0]}), by="sg-actic")
+            other.dispose()
+            code = 0 if repository.get_catalog().version.version_id == 2 else 2
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert repository.get_engine() is engine
+    repository.refresh()
+    assert repository.get_catalog().version.version_id == 2
