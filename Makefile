@@ -42,6 +42,7 @@ run: system-deps setup
 
 ## Set up and run the whole test suite (unit, store on SQLite and PostgreSQL, browser).
 test: system-deps setup
+	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
 bench: system-deps setup

@@ -41,7 +41,7 @@ def _measured(results: dict) -> dict[str, float | None]:
     worst_bytes = max((ours[k]["bytes_mean"] for k in kinds), default=None)
     naive_bytes = _get(naive, "all", "bytes_mean")
     rss = [w.get("peak_rss_mb") for w in
-           (results.get("rss_workers_after_load") or results.get("rss_workers") or [])]
+           [*(results.get("rss_workers") or []), *(results.get("rss_workers_after_load") or [])]]
     rss = [r for r in rss if r is not None and not math.isnan(r)]
     initial = results.get("initial", {})
     sends = None

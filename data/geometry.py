@@ -67,6 +67,16 @@ def round_coordinates(geoms: np.ndarray, decimals: int = DISPLAY_DECIMALS) -> np
     return rounded
 
 
+def _with_rounded_geometry(
+    gdf: gpd.GeoDataFrame, geometry: gpd.GeoSeries, decimals: int
+) -> gpd.GeoDataFrame:
+    """Copy of ``gdf`` in EPSG:4326 whose geometry is ``geometry`` rounded to ``decimals``."""
+    return gdf.to_crs(WGS84).set_geometry(
+        gpd.GeoSeries(round_coordinates(np.asarray(geometry.values), decimals),
+                      index=gdf.index, crs=WGS84)
+    )
+
+
 def simplify_coverage(
     gdf: gpd.GeoDataFrame,
     tolerance_m: float = DISPLAY_TOLERANCE_M,
@@ -97,11 +107,7 @@ def simplify_coverage(
     metric = gdf.geometry.to_crs(METRIC_CRS).values
     simplified = shapely.coverage_simplify(np.asarray(metric), tolerance_m)
     back = gpd.GeoSeries(simplified, crs=METRIC_CRS, index=gdf.index).to_crs(WGS84)
-    out = gdf.to_crs(WGS84)
-    out = out.set_geometry(
-        gpd.GeoSeries(round_coordinates(np.asarray(back.values), decimals), index=gdf.index,
-                      crs=WGS84)
-    )
+    out = _with_rounded_geometry(gdf, back, decimals)
     invalid = ~out.geometry.is_valid
     if invalid.any():
         out.loc[invalid, out.geometry.name] = shapely.make_valid(
@@ -119,11 +125,7 @@ def simplify_lines(
     _require_crs(gdf, "simplify_lines")
     metric = gdf.geometry.to_crs(METRIC_CRS)
     simplified = metric.simplify(tolerance_m, preserve_topology=True).to_crs(WGS84)
-    out = gdf.to_crs(WGS84)
-    return out.set_geometry(
-        gpd.GeoSeries(round_coordinates(np.asarray(simplified.values), decimals),
-                      index=gdf.index, crs=WGS84)
-    )
+    return _with_rounded_geometry(gdf, simplified, decimals)
 
 
 def join_localities(

@@ -10,7 +10,7 @@ one choropleth trace show missing data without duplicating geometry.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,14 +117,34 @@ def _nice_step(span: float, target_ticks: int = 5) -> float:
     return 10 * power  # pragma: no cover - the loop always returns
 
 
-def _with_missing_band(
-    lo: float, hi: float, stops: Sequence[tuple[float, str]]
-) -> tuple[float, float, tuple[tuple[float, str], ...]]:
-    """Extend [lo, hi] downwards by a grey band occupying ``_MISSING_BAND`` of the bar."""
+def _banded_scale(
+    measure: str,
+    lo: float,
+    hi: float,
+    stops: Sequence[tuple[float, str]],
+    ticks: Sequence[float],
+    ticktext: Iterable[str],
+    title: str,
+) -> Scale:
+    """Scale over [lo, hi] extended downwards by the grey "Sin reporte" band and tick.
+
+    The band takes ``_MISSING_BAND`` of the colour bar; missing values are drawn
+    at its middle (``missing_z``).
+    """
     width = (hi - lo) * _MISSING_BAND / (1 - _MISSING_BAND)
     grey = STATUS_COLORS["no_report"]
     scaled = tuple((_MISSING_BAND + p * (1 - _MISSING_BAND), c) for p, c in stops)
-    return lo - width, lo - width / 2, ((0.0, grey), (_MISSING_BAND, grey), *scaled)
+    missing_z = lo - width / 2
+    return Scale(
+        measure=measure,
+        zmin=lo - width,
+        zmax=hi,
+        colorscale=((0.0, grey), (_MISSING_BAND, grey), *scaled),
+        tickvals=(missing_z, *ticks),
+        ticktext=(_MISSING_LABEL, *ticktext),
+        missing_z=missing_z,
+        title=title,
+    )
 
 
 def _decimals_for(step: float) -> int:
@@ -143,34 +163,16 @@ def _value_scale(values: np.ndarray, unit: str) -> Scale:
     hi = math.ceil(hi / step) * step
     ticks = tuple(float(t) for t in np.arange(lo, hi + step / 2, step))
     decimals = _decimals_for(step)
-    zmin, missing_z, colorscale = _with_missing_band(lo, hi, SEQUENTIAL_SCALE)
-    return Scale(
-        measure="valor",
-        zmin=zmin,
-        zmax=hi,
-        colorscale=colorscale,
-        tickvals=(missing_z, *ticks),
-        ticktext=(_MISSING_LABEL, *(format_number(t, decimals) for t in ticks)),
-        missing_z=missing_z,
-        title=unit.strip() or "Valor",
-    )
+    return _banded_scale("valor", lo, hi, SEQUENTIAL_SCALE, ticks,
+                         (format_number(t, decimals) for t in ticks), unit.strip() or "Valor")
 
 
 def _progress_scale() -> Scale:
     ticks = tuple(float(t) for t in np.arange(0.0, PROGRESS_MAX + 1, 25.0))
     text = [format_number(t) + PERCENT_SIGN for t in ticks]
     text[-1] = "≥" + text[-1]
-    zmin, missing_z, colorscale = _with_missing_band(0.0, PROGRESS_MAX, PROGRESS_SCALE)
-    return Scale(
-        measure="avance",
-        zmin=zmin,
-        zmax=PROGRESS_MAX,
-        colorscale=colorscale,
-        tickvals=(missing_z, *ticks),
-        ticktext=(_MISSING_LABEL, *text),
-        missing_z=missing_z,
-        title="% de la meta",
-    )
+    return _banded_scale("avance", 0.0, PROGRESS_MAX, PROGRESS_SCALE, ticks, text,
+                         "% de la meta")
 
 
 def _status_scale() -> Scale:

@@ -43,6 +43,7 @@ from data.store import (
     InvalidObservationsError,
     StoreError,
     VersionNotFoundError,
+    VersionRecord,
     current_version,
     get_version,
     list_versions,
@@ -185,11 +186,7 @@ def upload_report():
         return _refuse(422, str(error))
     except StoreError as error:
         return _refuse(503, str(error))
-    repository.refresh()
-    response = jsonify(record.to_json())
-    response.status_code = 201
-    response.headers["Location"] = f"/api/versiones/{record.version_id}"
-    return response
+    return _created(record)
 
 
 @blueprint.post("/versiones/<int:version_id>/restaurar")
@@ -208,11 +205,7 @@ def restore(version_id: int):
         return _refuse(404, str(error))
     except ConflictError as error:
         return _refuse(409, str(error))
-    repository.refresh()
-    response = jsonify(record.to_json())
-    response.status_code = 201
-    response.headers["Location"] = f"/api/versiones/{record.version_id}"
-    return response
+    return _created(record)
 
 
 @blueprint.errorhandler(RequestEntityTooLarge)
@@ -226,6 +219,15 @@ def _too_large():
 
 
 # ---------------------------------------------------------------- helpers
+
+
+def _created(record: VersionRecord):
+    """201 answer for a newly published version, after refreshing the read cache."""
+    repository.refresh()
+    response = jsonify(record.to_json())
+    response.status_code = 201
+    response.headers["Location"] = f"/api/versiones/{record.version_id}"
+    return response
 
 
 def _summary(error: ReportError) -> str:

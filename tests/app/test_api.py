@@ -5,20 +5,18 @@ from __future__ import annotations
 import io
 import os
 import threading
-import zipfile
 from functools import cache
 
-import openpyxl
 import pytest
 from flask import Flask
 
 from data import repository
 from data.illustrative import build_illustrative_catalog
 from data.store import dump_store, list_versions
+from tests.report_files import HEADER, csv_bytes, with_member, xlsx_bytes
 
 TOKENS = {"sdm": "tok-sdm-123", "sg-actic": "tok-tic-456", "sda": "tok-sda-789"}
 ADMIN = "tok-admin-000"
-HEADER = "producto,anio,localidad,valor,fecha_reporte"
 
 
 #: Built once per session: the repository seeds every fresh store with it.
@@ -69,29 +67,6 @@ def upload(client, content: bytes, name: str = "avance.csv", headers=None, query
     data = {"archivo": (io.BytesIO(content), name), **form}
     return client.post(f"/api/reportes{query}", data=data, headers=headers or auth(),
                        content_type="multipart/form-data")
-
-
-def csv_bytes(*lines: str) -> bytes:
-    return "\n".join([HEADER, *lines]).encode()
-
-
-def xlsx_bytes(rows) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def with_member(content: bytes, name: str, data: bytes) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as source, \
-            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            target.writestr(item, source.read(item))
-        target.writestr(name, data)
-    return buffer.getvalue()
 
 
 # ---------------------------------------------------------------- read

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import datetime
 
-import openpyxl
 import pandas as pd
 import pytest
 
@@ -19,38 +16,12 @@ from data.reports import (
     preview_changes,
 )
 from tests.conftest import tiny_catalog
-
-HEADER = "producto,anio,localidad,valor,fecha_reporte"
+from tests.report_files import HEADER, csv_bytes, with_member, xlsx_bytes
 
 
 @pytest.fixture(scope="module")
 def catalog():
     return tiny_catalog()
-
-
-def csv_bytes(*lines: str, header: str = HEADER, encoding: str = "utf-8") -> bytes:
-    return "\n".join([header, *lines]).encode(encoding)
-
-
-def xlsx_bytes(rows: list[list[object]], sheet: str = "avances") -> bytes:
-    book = openpyxl.Workbook()
-    book.active.title = sheet
-    for row in rows:
-        book.active.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def with_member(content: bytes, name: str, data: bytes) -> bytes:
-    """Copy of a zip (xlsx) with one more member."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as source, \
-            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            target.writestr(item, source.read(item))
-        target.writestr(name, data)
-    return buffer.getvalue()
 
 
 def rejected(content: bytes, name: str, catalog, entity: str | None = "sdm") -> ReportError:
@@ -91,7 +62,7 @@ def test_xlsx_with_typed_cells(catalog):
     content = xlsx_bytes([["producto", "anio", "localidad", "valor", "fecha_reporte"],
                           ["P01", 2025, "07", 3, datetime(2026, 11, 2)],
                           [None, None, None, None, None],
-                          ["P01", 2026, 8, 4.5, None]])
+                          ["P01", 2026, 8, 4.5, None]], sheet="avances")
     parsed = parse_report(content, "Avance.XLSX", catalog, "sdm")
     obs = parsed.observations
     assert list(obs["locality_code"]) == ["07", "08"] and list(obs["value"]) == [3.0, 4.5]
@@ -222,7 +193,7 @@ def test_duplicate_rows(catalog):
 
 def test_formula_cell_in_xlsx(catalog):
     content = xlsx_bytes([["producto", "anio", "localidad", "valor"],
-                          ["P01", 2025, "01", "=2*3"]])
+                          ["P01", 2025, "01", "=2*3"]], sheet="avances")
     error = rejected(content, "a.xlsx", catalog)
     assert [(i.row, i.column, i.value) for i in error.issues] == [(2, "valor", "=2*3")]
     assert "Pegar valores" in error.issues[0].message

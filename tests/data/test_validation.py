@@ -35,6 +35,16 @@ def _edit(path, stem, edit):
     df.to_csv(file, index=False)
 
 
+def _set_cells(path, stem, cells):
+    """Overwrite cells ``{(index, column): value}`` of ``stem``.csv (index 0 = row 2)."""
+    def edit(df):
+        for (index, column), value in cells.items():
+            df.loc[index, column] = value
+        return df
+
+    _edit(path, stem, edit)
+
+
 def _issues(path):
     with pytest.raises(CatalogError) as err:
         load_matrix(path)
@@ -58,50 +68,30 @@ def test_duplicate_rows(matrix):
     assert f"avances.csv, fila {issue.row}, columna «producto»" in str(error)
 
 
-def test_unknown_entity(matrix):
-    def edit(df):
-        df.loc[2, "entidad"] = "sdx"
-        return df
-
-    _edit(matrix, "productos", edit)
-    issue = _find(_issues(matrix), "entidad")
-    assert (issue.file, issue.row, issue.value) == ("productos.csv", 4, "sdx")
-    assert "entidades" in issue.message
+@pytest.mark.parametrize(
+    ("stem", "index", "column", "value", "words"),
+    [
+        ("productos", 2, "entidad", "sdx", ("entidades",)),
+        ("metas", 0, "anio", "2040", ("2023", "2032")),
+        ("avances", 0, "localidad", "21", ("01 a 20",)),
+        ("avances", 3, "valor", "doce", ("no es un número",)),
+        ("metas", 0, "meta", "-5", ("negativo",)),
+    ],
+    ids=["unknown_entity", "year_2040", "locality_21", "non_numeric_value",
+         "negative_target"],
+)
+def test_bad_cell_is_named(matrix, stem, index, column, value, words):
+    _set_cells(matrix, stem, {(index, column): value})
+    issue = _find(_issues(matrix), column)
+    assert (issue.file, issue.row, issue.value) == (f"{stem}.csv", index + 2, value)
+    assert all(word in issue.message for word in words), issue.message
 
 
 def test_unknown_axis_and_objective(matrix):
-    def edit(df):
-        df.loc[0, "eje"] = "movilidad"
-        df.loc[1, "objetivo"] = "9"
-        return df
-
-    _edit(matrix, "productos", edit)
+    _set_cells(matrix, "productos", {(0, "eje"): "movilidad", (1, "objetivo"): "9"})
     error = _issues(matrix)
     assert _find(error, "eje").row == 2
     assert _find(error, "objetivo").row == 3
-
-
-def test_year_2040(matrix):
-    def edit(df):
-        df.loc[0, "anio"] = "2040"
-        return df
-
-    _edit(matrix, "metas", edit)
-    error = _issues(matrix)
-    issue = _find(error, "anio")
-    assert (issue.file, issue.row, issue.value) == ("metas.csv", 2, "2040")
-    assert "2023" in issue.message and "2032" in issue.message
-
-
-def test_locality_21(matrix):
-    def edit(df):
-        df.loc[0, "localidad"] = "21"
-        return df
-
-    _edit(matrix, "avances", edit)
-    issue = _find(_issues(matrix), "localidad")
-    assert (issue.file, issue.row, issue.value) == ("avances.csv", 2, "21")
-    assert "01 a 20" in issue.message
 
 
 def test_missing_column(matrix):
@@ -111,44 +101,27 @@ def test_missing_column(matrix):
     assert "falta la columna" in issue.message and "valor_meta" in issue.message
 
 
-def test_non_numeric_value(matrix):
+@pytest.mark.parametrize(
+    ("product", "column", "value", "words"),
+    [
+        ("P08", "valor", "140", "entre 0 y 100"),  # unit "%"
+        ("P07", "localidad", "05", "alcance «ciudad»"),  # citywide product
+    ],
+    ids=["percent_over_100", "citywide_product_with_locality"],
+)
+def test_bad_report_of_product(matrix, product, column, value, words):
     def edit(df):
-        df.loc[3, "valor"] = "doce"
+        row = df.index[df["producto"] == product][0]
+        df.loc[row, column] = value
         return df
 
     _edit(matrix, "avances", edit)
-    issue = _find(_issues(matrix), "valor")
-    assert (issue.file, issue.row, issue.value) == ("avances.csv", 5, "doce")
-    assert "no es un número" in issue.message
-
-
-def test_negative_target(matrix):
-    def edit(df):
-        df.loc[0, "meta"] = "-5"
-        return df
-
-    _edit(matrix, "metas", edit)
-    assert "negativo" in _find(_issues(matrix), "meta").message
-
-
-def test_percent_over_100(matrix):
-    def edit(df):
-        row = df.index[df["producto"] == "P08"][0]  # unit "%"
-        df.loc[row, "valor"] = "140"
-        return df
-
-    _edit(matrix, "avances", edit)
-    assert "entre 0 y 100" in _find(_issues(matrix), "valor").message
+    assert words in _find(_issues(matrix), column).message
 
 
 def test_bad_choice_values(matrix):
-    def edit(df):
-        df.loc[0, "sentido"] = "arriba"
-        df.loc[1, "alcance"] = "barrio"
-        df.loc[2, "agregacion"] = "max"
-        return df
-
-    _edit(matrix, "productos", edit)
+    _set_cells(matrix, "productos",
+               {(0, "sentido"): "arriba", (1, "alcance"): "barrio", (2, "agregacion"): "max"})
     error = _issues(matrix)
     for column in ("sentido", "alcance", "agregacion"):
         assert "use uno de" in _find(error, column).message
@@ -167,23 +140,8 @@ def test_missing_target_year(matrix):
     assert any("P07" in i.message and "2030" in i.message for i in error.issues)
 
 
-def test_citywide_product_with_locality(matrix):
-    def edit(df):
-        row = df.index[(df["producto"] == "P07")][0]
-        df.loc[row, "localidad"] = "05"
-        return df
-
-    _edit(matrix, "avances", edit)
-    assert "alcance «ciudad»" in _find(_issues(matrix), "localidad").message
-
-
 def test_all_issues_collected_and_listed(matrix):
-    def edit(df):
-        df.loc[0, "anio"] = "2040"
-        df.loc[1, "valor"] = "x"
-        return df
-
-    _edit(matrix, "avances", edit)
+    _set_cells(matrix, "avances", {(0, "anio"): "2040", (1, "valor"): "x"})
     error = _issues(matrix)
     assert len(error.issues) >= 2
     assert str(error).count("\n- ") >= 2
