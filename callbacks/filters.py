@@ -14,21 +14,29 @@ options, which would otherwise undo a state restored from the URL.
 
 from __future__ import annotations
 
+import hashlib
 import json
-from dataclasses import replace
+import threading
+from collections import Counter, OrderedDict
+from dataclasses import dataclass
 
-import pandas as pd
 from dash import Input, Output, State
 
 from callbacks import ids
 from callbacks.features import dashboard_callback, dashboard_clientside_callback
 from callbacks.url_state import ViewState
-from callbacks.view_model import filtered_products
 from data.catalog import Catalog
 from data.schema import FIRST_YEAR, LAST_YEAR
 from layers.formatting import format_number
 
-__all__ = ["OPTION_IDS", "PLAY_TEXT", "filter_options", "locality_options", "play_toggle"]
+__all__ = [
+    "OPTION_IDS",
+    "PLAY_TEXT",
+    "cached_filter_options",
+    "filter_options",
+    "locality_options",
+    "play_toggle",
+]
 
 #: Dropdowns whose options cascade, in :func:`filter_options` key order. Their
 #: options are set by the URL callback together with their values, so a value
@@ -48,20 +56,58 @@ def _short(text: str, limit: int = _OBJECTIVE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip(" ,.;") + "…"
 
 
-def _options(
-    table: pd.DataFrame, key: str, label, counts: pd.Series, chosen: tuple
-) -> list[dict]:
-    """Dropdown options of ``table`` rows with products (or already chosen)."""
+def _options(rows: list, key: str, label, counts: Counter, chosen: tuple) -> list[dict]:
+    """Dropdown options of ``rows`` (catalog rows) with products (or already chosen)."""
     options = []
-    for row in table.itertuples(index=False):
+    for row in rows:
         value = getattr(row, key)
-        count = int(counts.get(value, 0))
+        count = counts.get(value, 0)
         if count == 0 and value not in chosen:
             continue
         text, title = label(row)
         text = _count_label(text, count) if count else text + _NO_MATCH
         options.append({"label": text, "value": value, "title": title})
     return options
+
+
+@dataclass(frozen=True)
+class _Facets:
+    """A catalog's tables as lists of rows (``itertuples``), read once per catalog."""
+
+    products: list
+    axes: list
+    entities: list
+    objectives: list
+
+
+_FACETS: OrderedDict[tuple, _Facets] = OrderedDict()
+
+
+def _facets(catalog: Catalog) -> _Facets:
+    key = (id(catalog), catalog.version.version_id)
+    with _OPTIONS_LOCK:
+        hit = _FACETS.get(key)
+    if hit is not None:
+        return hit
+    facets = _Facets(
+        products=list(catalog.products[["product_id", "name", "indicator", "axis_id",
+                                        "entity_id", "objective_id"]].itertuples(index=False)),
+        axes=list(catalog.axes.itertuples(index=False)),
+        entities=list(catalog.entities.itertuples(index=False)),
+        objectives=list(catalog.objectives.itertuples(index=False)),
+    )
+    with _OPTIONS_LOCK:
+        _FACETS[key] = facets
+        while len(_FACETS) > 4:
+            _FACETS.popitem(last=False)
+    return facets
+
+
+def _matches(row, axes: frozenset, entities: frozenset, objective: int | None) -> bool:
+    """The rule of :func:`callbacks.view_model.filtered_products` for one product row."""
+    return ((not axes or row.axis_id in axes)
+            and (not entities or row.entity_id in entities)
+            and (objective is None or row.objective_id == objective))
 
 
 def filter_options(catalog: Catalog, state: ViewState) -> dict[str, list[dict]]:
@@ -80,36 +126,82 @@ def filter_options(catalog: Catalog, state: ViewState) -> dict[str, list[dict]]:
         ``{"label", "value", "title"}`` dicts. Labels carry the number of
         matching products, in es-CO format; a chosen value without products is
         kept and labelled "(sin productos con los demás filtros)".
+
+    Notes
+    -----
+    Counts are taken over the catalog's rows in plain Python (a few dozen
+    products): pandas filtering and ``value_counts`` cost several milliseconds
+    per call. ``tests/callbacks/test_filters.py`` checks the rule against
+    :func:`~callbacks.view_model.filtered_products`.
     """
-    without_axes = filtered_products(catalog, replace(state, axes=()))
-    without_entities = filtered_products(catalog, replace(state, entities=()))
-    without_objective = filtered_products(catalog, replace(state, objective=None))
-    matching = filtered_products(catalog, state)
-    objective_chosen = () if state.objective is None else (state.objective,)
+    facets = _facets(catalog)
+    axes, entities = frozenset(state.axes), frozenset(state.entities)
+    objective = state.objective
+    none: frozenset = frozenset()
+    by_axis, by_entity, by_objective = Counter(), Counter(), Counter()
+    matching = []
+    for row in facets.products:
+        if _matches(row, none, entities, objective):
+            by_axis[row.axis_id] += 1
+        if _matches(row, axes, none, objective):
+            by_entity[row.entity_id] += 1
+        if _matches(row, axes, entities, None):
+            by_objective[row.objective_id] += 1
+        if _matches(row, axes, entities, objective):
+            matching.append(row)
+    objective_chosen = () if objective is None else (objective,)
     product_chosen = () if state.product is None else (state.product,)
+    matching_ids = {r.product_id for r in matching}
     return {
-        "axes": _options(
-            catalog.axes, "axis_id", lambda r: (r.name, r.name),
-            without_axes["axis_id"].value_counts(), state.axes,
-        ),
-        "entities": _options(
-            catalog.entities, "entity_id", lambda r: (r.acronym, r.name),
-            without_entities["entity_id"].value_counts(), state.entities,
-        ),
+        "axes": _options(facets.axes, "axis_id", lambda r: (r.name, r.name), by_axis,
+                         state.axes),
+        "entities": _options(facets.entities, "entity_id", lambda r: (r.acronym, r.name),
+                             by_entity, state.entities),
         "objectives": _options(
-            catalog.objectives, "objective_id",
+            facets.objectives, "objective_id",
             lambda r: (f"{r.objective_id}. {_short(r.text)}", str(r.text)),
-            without_objective["objective_id"].value_counts(), objective_chosen,
+            by_objective, objective_chosen,
         ),
         "products": [
             {"label": f"{r.product_id} · {r.name}", "value": r.product_id,
              "title": str(r.indicator)}
-            for r in matching.itertuples(index=False)
+            for r in matching
         ] + [
             {"label": f"{p}{_NO_MATCH}", "value": p, "title": p}
-            for p in product_chosen if p not in set(matching["product_id"])
+            for p in product_chosen if p not in matching_ids
         ],
     }
+
+
+_OPTIONS_CACHE: OrderedDict[tuple, tuple[dict[str, list[dict]], str]] = OrderedDict()
+_OPTIONS_CACHE_SIZE = 256
+_OPTIONS_LOCK = threading.Lock()
+
+
+def cached_filter_options(catalog: Catalog, state: ViewState) -> tuple[dict[str, list[dict]], str]:
+    """:func:`filter_options` memoised per (catalog, data version, filters), with its digest.
+
+    The options depend only on the axis, entity, objective and product of
+    ``state``. Returns ``(options, digest)``: the digest (16 hex characters)
+    identifies the options, so a caller can tell whether the browser already
+    holds them. The returned lists are shared: do not modify them.
+    """
+    key = (id(catalog), catalog.version.version_id, state.axes, state.entities,
+           state.objective, state.product)
+    with _OPTIONS_LOCK:
+        hit = _OPTIONS_CACHE.get(key)
+        if hit is not None:
+            _OPTIONS_CACHE.move_to_end(key)
+            return hit
+    options = filter_options(catalog, state)
+    digest = hashlib.sha256(
+        json.dumps(options, ensure_ascii=False, sort_keys=True, default=str).encode()
+    ).hexdigest()[:16]
+    with _OPTIONS_LOCK:
+        _OPTIONS_CACHE[key] = (options, digest)
+        while len(_OPTIONS_CACHE) > _OPTIONS_CACHE_SIZE:
+            _OPTIONS_CACHE.popitem(last=False)
+    return options, digest
 
 
 def locality_options(names: dict[str, str]) -> list[dict]:

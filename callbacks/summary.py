@@ -22,10 +22,10 @@ from callbacks.view_model import View, cached_view
 from data.repository import get_catalog
 from data.schema import STATUS_LABELS, STATUSES
 from layers.formatting import format_number, format_percent
-from layers.status_figure import build_status_bars
+from layers.status_figure import status_bars_dict
 from layers.theme import STATUS_SYMBOLS
 
-__all__ = ["GROUPS", "kpi_items", "status_bars"]
+__all__ = ["GROUPS", "kpi_items", "status_bars", "status_bars_figure"]
 
 #: Grouping choices of the bars: radio value -> (counts attribute, Spanish noun).
 GROUPS = {"entidad": ("counts_by_entity", "entidad"), "eje": ("counts_by_axis", "eje")}
@@ -50,25 +50,33 @@ def kpi_items(counts: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def status_bars(counts: pd.DataFrame, group: str) -> go.Figure:
-    """Stacked bars of product counts per status, one bar per entity or axis.
+def status_bars_figure(counts: pd.DataFrame, group: str) -> dict[str, Any]:
+    """Stacked bars of product counts per status, one bar per entity or axis (a dict).
 
     ``counts`` is :func:`data.progress.status_counts` by entity or axis with a
     ``label`` column (as in :class:`~callbacks.view_model.View`); groups with
-    more products come first. Drawn by :func:`layers.status_figure.build_status_bars`,
-    the same figure the exports use.
+    more products come first. Drawn by :func:`layers.status_figure.status_bars_dict`,
+    the figure the exports draw with :func:`~layers.status_figure.build_status_bars`;
+    a plain dict skips plotly's object validation.
     """
     if counts is None or counts.empty:
-        return empty_figure("Ningún producto cumple los filtros.")
+        return empty_figure("Ningún producto cumple los filtros.").to_plotly_json()
     key = "entity_id" if group == "entidad" else "axis_id"
     table = counts.sort_values(["total", "label"], ascending=[False, True])
-    fig = build_status_bars(
+    figure = status_bars_dict(
         table.set_index(key)[list(STATUSES)],
         by_label="Entidad" if group == "entidad" else "Eje",
         labels=dict(zip(table[key].astype(str), table["label"].astype(str), strict=True)),
     )
-    fig.update_layout(margin={"t": 40, "r": 8}, height=max(240, 110 + 30 * len(table)))
-    return fig
+    layout = figure["layout"]
+    layout["margin"] = {**layout["margin"], "t": 40, "r": 8}
+    layout["height"] = max(240, 110 + 30 * len(table))
+    return figure
+
+
+def status_bars(counts: pd.DataFrame, group: str) -> go.Figure:
+    """:func:`status_bars_figure` as a ``go.Figure`` (for tests and other callers)."""
+    return go.Figure(status_bars_figure(counts, group))
 
 
 def _kpi_tile(item: dict[str, Any]) -> dbc.Col:
@@ -89,11 +97,11 @@ def _kpi_tile(item: dict[str, Any]) -> dbc.Col:
     )
 
 
-def _summary(view: View, group: str) -> tuple[list, go.Figure]:
+def _summary(view: View, group: str) -> tuple[list, dict[str, Any]]:
     tiles = [_kpi_tile(item) for item in kpi_items(view.counts)]
     group = group if group in GROUPS else "entidad"
     attribute, _noun = GROUPS[group]
-    return [dbc.Row(tiles, className="g-2")], status_bars(getattr(view, attribute), group)
+    return [dbc.Row(tiles, className="g-2")], status_bars_figure(getattr(view, attribute), group)
 
 
 @dashboard_callback(

@@ -28,7 +28,9 @@ from layers.formatting import format_number, format_percent, format_value, join_
 from layers.theme import status_legend_label
 
 __all__ = [
+    "YEAR_FIELDS",
     "column_defs",
+    "column_year_patch",
     "locality_column_defs",
     "locality_rows",
     "locality_title",
@@ -143,6 +145,23 @@ def column_defs(year: int) -> list[dict[str, Any]]:
     ]
 
 
+#: Columns whose header names the year (the only part of the columns that changes).
+YEAR_FIELDS = ("value", "target")
+
+
+def column_year_patch(columns: list[dict[str, Any]]) -> Patch:
+    """A ``Patch`` of a grid's ``columnDefs`` that sets only the year headers of ``columns``.
+
+    The grids start with the full columns in the layout (``app.layout.table_card``);
+    an interaction then sends two header names instead of every column definition.
+    """
+    patch = Patch()
+    for index, column in enumerate(columns):
+        if column["field"] in YEAR_FIELDS:
+            patch[index]["headerName"] = column["headerName"]
+    return patch
+
+
 def table_title(view: View, names: dict[str, str]) -> str:
     """The grid's caption: how many products, where and when."""
     where = join_names([names.get(c, c) for c in view.state.localities]) or "Bogotá D.C."
@@ -165,8 +184,9 @@ def _update_tables(stored: dict | None) -> tuple[Any, ...]:
     names = get_geo_context().names
     year = view.state.year
     return (
-        table_rows(view), column_defs(year), table_title(view, names),
-        locality_rows(view, names), locality_column_defs(year), locality_title(view),
+        table_rows(view), column_year_patch(column_defs(year)), table_title(view, names),
+        locality_rows(view, names), column_year_patch(locality_column_defs(year)),
+        locality_title(view),
     )
 
 

@@ -21,10 +21,15 @@ from dash import Input, Output, State, ctx, html, no_update
 
 from callbacks import ids
 from callbacks.features import dashboard_callback
-from callbacks.filters import OPTION_IDS, filter_options
+from callbacks.filters import OPTION_IDS, cached_filter_options
 from callbacks.map import toggle_locality
 from callbacks.series import year_from_click
-from callbacks.store import state_payload, stored_state
+from callbacks.store import (
+    state_payload,
+    stored_notices,
+    stored_options_digest,
+    stored_state,
+)
 from callbacks.url_state import ViewState, build_query
 from callbacks.view_model import cached_view, default_state, filtered_products, parse_view
 from data.catalog import Catalog
@@ -213,9 +218,17 @@ def _sync(search, *args):
     )
     view = cached_view(requested, catalog)
     url = no_update if trigger in (None, ids.URL) else page_search(view.state, catalog)
-    payload = state_payload(view.state, [*notices, *view.notices], play_done=done)
-    options = filter_options(catalog, view.state)
-    return url, *control_values(view.state), *options.values(), payload
+    options, digest = cached_filter_options(catalog, view.state)
+    payload = state_payload(view.state, [*notices, *view.notices], play_done=done,
+                            options_digest=digest)
+    # The browser holds the options of the stored state (this callback writes
+    # both together). Resend them only when they changed, and always on first
+    # load and URL navigation (a Dash 4 dropdown drops a value not among them).
+    if trigger not in (None, ids.URL) and stored_options_digest(args[-1]) == digest:
+        option_values = [no_update] * len(OPTION_IDS)
+    else:
+        option_values = list(options.values())
+    return url, *control_values(view.state), *option_values, payload
 
 
 def notice_alert(notices: list[str]) -> Any:
@@ -235,5 +248,5 @@ def notice_alert(notices: list[str]) -> Any:
 
 
 @dashboard_callback(Output(ids.NOTICES, "children"), Input(ids.STATE_STORE, "data"))
-def _show_notices(stored: dict | None) -> Any:
-    return notice_alert(list((stored or {}).get("notices", [])))
+def _show_notices(stored: Any) -> Any:
+    return notice_alert(stored_notices(stored))

@@ -16,14 +16,15 @@ from data.schema import STATUSES
 from layers.formatting import format_number
 from layers.theme import (
     STATUS_COLORS,
-    TEMPLATE,
     add_source_line,
     apply_titles,
+    set_template,
     status_legend_label,
+    template_json,
     text_color_on,
 )
 
-__all__ = ["build_status_bars", "build_status_summary"]
+__all__ = ["build_status_bars", "build_status_summary", "status_bars_dict"]
 
 
 def _counts(counts: pd.DataFrame) -> pd.DataFrame:
@@ -32,8 +33,12 @@ def _counts(counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _segment(status: str, y: list[str], x: list[int], **extra: Any) -> go.Bar:
+    return go.Bar(**_segment_props(status, y, x, **extra))
+
+
+def _segment_props(status: str, y: list[str], x: list[int], **extra: Any) -> dict[str, Any]:
     color = STATUS_COLORS[status]
-    return go.Bar(
+    return dict(
         y=y,
         x=x,
         orientation="h",
@@ -79,43 +84,57 @@ def build_status_bars(
     go.Figure
         ``clickData["points"][0]["customdata"]`` is the row's index value (id).
     """
-    table = _counts(counts_df)
-    ids = [str(i) for i in table.index]
-    names = [(labels or {}).get(i, i) for i in ids]
-    fig = go.Figure()
-    for status in STATUSES:
-        fig.add_trace(
-            _segment(
-                status,
-                names,
-                table[status].tolist(),
-                customdata=ids,
-                hovertemplate=(
-                    f"<b>%{{y}}</b><br>{status_legend_label(status)}: %{{x}} productos"
-                    f"<extra>{by_label}</extra>"
-                ),
-            )
-        )
-    longest = max((len(n) for n in names), default=10)
-    fig.update_layout(
-        template=TEMPLATE,
-        barmode="stack",
-        bargap=0.3,
-        height=max(260, 140 + 40 * len(ids)),
-        xaxis={"title": {"text": "Número de productos"}, "tickformat": ",d",
-               "showgrid": True, "showline": False, "ticks": ""},
-        yaxis={"autorange": "reversed", "showgrid": False, "automargin": True,
-               "ticklabelstandoff": 6},
-        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
-                "traceorder": "normal"},
-        margin={"l": min(24 + 8 * longest, 280), "r": 16, "t": 48, "b": 24},
-        hovermode="closest",
-    )
+    fig = go.Figure(status_bars_dict(counts_df, by_label=by_label, labels=labels))
     apply_titles(fig, title, subtitle)
     if title:
         fig.update_layout(margin={"t": (fig.layout.margin.t or 0) + 28})
     add_source_line(fig, source, axis_room=52)
     return fig
+
+
+def status_bars_dict(
+    counts_df: pd.DataFrame,
+    *,
+    by_label: str,
+    labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The figure of :func:`build_status_bars` (without title block) as a plain dict.
+
+    The dashboard sends this dict as it is, skipping plotly's object
+    validation; same parameters as :func:`build_status_bars`.
+    """
+    table = _counts(counts_df)
+    ids = [str(i) for i in table.index]
+    names = [(labels or {}).get(i, i) for i in ids]
+    data = [
+        {"type": "bar", **_segment_props(
+            status,
+            names,
+            table[status].tolist(),
+            customdata=ids,
+            hovertemplate=(
+                f"<b>%{{y}}</b><br>{status_legend_label(status)}: %{{x}} productos"
+                f"<extra>{by_label}</extra>"
+            ),
+        )}
+        for status in STATUSES
+    ]
+    longest = max((len(n) for n in names), default=10)
+    layout = {
+        "template": template_json(),
+        "barmode": "stack",
+        "bargap": 0.3,
+        "height": max(260, 140 + 40 * len(ids)),
+        "xaxis": {"title": {"text": "Número de productos"}, "tickformat": ",d",
+                  "showgrid": True, "showline": False, "ticks": ""},
+        "yaxis": {"autorange": "reversed", "showgrid": False, "automargin": True,
+                  "ticklabelstandoff": 6},
+        "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",
+                   "traceorder": "normal"},
+        "margin": {"l": min(24 + 8 * longest, 280), "r": 16, "t": 48, "b": 24},
+        "hovermode": "closest",
+    }
+    return {"data": data, "layout": layout}
 
 
 def build_status_summary(
@@ -134,7 +153,7 @@ def build_status_summary(
     """
     row = pd.Series(dict(counts_row)).reindex(list(STATUSES)).fillna(0).astype(int)
     total = int(row.sum())
-    fig = go.Figure()
+    fig = set_template(go.Figure(_validate=False))
     for status in STATUSES:
         count = int(row[status])
         bar = _segment(status, ["Productos"], [count])
@@ -147,7 +166,6 @@ def build_status_summary(
         )
         fig.add_trace(bar)
     fig.update_layout(
-        template=TEMPLATE,
         barmode="stack",
         height=110 if not title else 150,
         xaxis={"visible": False, "range": [0, max(total, 1)]},

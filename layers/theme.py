@@ -28,7 +28,9 @@ __all__ = [
     "TEMPLATE",
     "add_source_line",
     "apply_titles",
+    "set_template",
     "status_legend_label",
+    "template_json",
     "text_color_on",
 ]
 
@@ -159,6 +161,37 @@ def _template() -> go.layout.Template:
 
 #: The template every figure of the project uses.
 TEMPLATE = _template()
+
+
+_TEMPLATE_JSON: dict | None = None
+
+
+def template_json() -> dict:
+    """:data:`TEMPLATE` as a plain dict (computed once; for figures built as dicts).
+
+    Shared between figures: callers must not modify it.
+    """
+    global _TEMPLATE_JSON
+    if _TEMPLATE_JSON is None:
+        _TEMPLATE_JSON = TEMPLATE.to_plotly_json()
+    return _TEMPLATE_JSON
+
+
+def set_template(fig: go.Figure) -> go.Figure:
+    """Put :data:`TEMPLATE` on ``fig`` without validating it again.
+
+    ``update_layout(template=TEMPLATE)`` re-validates the whole template (about
+    3 ms a figure); the template is valid by construction, so it is assigned
+    the way plotly assigns its own default template. Returns ``fig``.
+    """
+    layout = fig.layout
+    validate = layout._validate
+    layout._validate = False
+    try:
+        layout.template = TEMPLATE
+    finally:
+        layout._validate = validate
+    return fig
 
 
 def apply_titles(

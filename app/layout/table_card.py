@@ -8,6 +8,8 @@ from dash import html
 
 from app.layout.common import card
 from callbacks import ids
+from callbacks.table import column_defs, locality_column_defs
+from data.schema import LAST_YEAR
 
 __all__ = ["table_card"]
 
@@ -38,11 +40,12 @@ LOCALE_TEXT = {
 }
 
 
-def _grid(grid_id: str, row_id: str, height: str) -> dag.AgGrid:
+def _grid(grid_id: str, row_id: str, height: str, columns: list[dict]) -> dag.AgGrid:
+    # Full columns here; the table callback only patches their year headers.
     return dag.AgGrid(
         id=grid_id,
         rowData=[],
-        columnDefs=[],
+        columnDefs=columns,
         getRowId=f"params.data.{row_id}",
         defaultColDef={"sortable": True, "resizable": True, "filter": True},
         dashGridOptions={
@@ -68,13 +71,14 @@ def table_card() -> dbc.Card:
                               className="visually-hidden")
     products = html.Div([
         html.P(id=ids.TABLE_TITLE, className="form-text mt-2 mb-2"),
-        _grid(ids.TABLE_GRID, "product_id", "420px"),
+        _grid(ids.TABLE_GRID, "product_id", "420px", column_defs(LAST_YEAR)),
         html.P("Pulse una fila para ver ese producto en el mapa y la serie.",
                className="form-text mb-0 mt-1"),
     ])
     localities = html.Div([
         html.P(id=ids.LOCALITY_TITLE, className="form-text mt-2 mb-2"),
-        _grid(ids.LOCALITY_GRID, "locality_code", "420px"),
+        _grid(ids.LOCALITY_GRID, "locality_code", "420px",
+              locality_column_defs(LAST_YEAR)),
         html.P("Los datos del mapa en forma de tabla. Pulse una fila para añadir esa "
                "localidad a la selección o quitarla.", className="form-text mb-0 mt-1"),
     ])

@@ -70,3 +70,38 @@ def test_locality_options_in_code_order():
 def test_play_toggle_states():
     assert play_toggle(True)[0] is False and "Pausar" in play_toggle(True)[1]
     assert play_toggle(False)[0] is True and "Reproducir" in play_toggle(False)[1]
+
+
+def test_counts_follow_the_filtered_products_rule(catalog):
+    import random
+
+    from callbacks.view_model import filtered_products
+
+    rng = random.Random(7)
+    axes, entities = list(catalog.axes["axis_id"]), list(catalog.entities["entity_id"])
+    objectives = [int(o) for o in catalog.objectives["objective_id"]]
+    for _ in range(60):
+        state = ViewState(axes=tuple(rng.sample(axes, rng.randint(0, 2))),
+                          entities=tuple(rng.sample(entities, rng.randint(0, 2))),
+                          objective=rng.choice([None, *objectives]))
+        options = filter_options(catalog, state)
+        matching = filtered_products(catalog, state)
+        assert _values(options["products"]) == list(matching["product_id"])
+        others = filtered_products(catalog, ViewState(entities=state.entities,
+                                                      objective=state.objective))
+        counts = others["axis_id"].value_counts()
+        for option in options["axes"]:
+            count = int(counts.get(option["value"], 0))
+            assert option["label"].endswith(f"({count})") if count else "sin productos" in \
+                option["label"]
+
+
+def test_cached_options_and_digest_follow_the_filters(catalog):
+    from callbacks.filters import cached_filter_options
+
+    first, digest = cached_filter_options(catalog, ViewState(axes=("nueva-movilidad",)))
+    again, same = cached_filter_options(catalog, ViewState(axes=("nueva-movilidad",), year=2024))
+    other, different = cached_filter_options(catalog, ViewState())
+    assert first == filter_options(catalog, ViewState(axes=("nueva-movilidad",)))
+    assert again is first and same == digest and different != digest
+    assert other == filter_options(catalog, ViewState())

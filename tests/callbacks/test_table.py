@@ -83,3 +83,18 @@ def test_citywide_indicator_has_no_locality_rows(catalog):
     view = _view("producto=P07", catalog)
     assert locality_rows(view, NAMES) == []
     assert locality_title(view) == view.map_note
+
+
+def test_column_year_patch_sets_only_the_year_headers():
+    from callbacks.table import column_year_patch
+
+    for build in (column_defs, locality_column_defs):
+        columns = build(2030)
+        operations = column_year_patch(columns).to_plotly_json()["operations"]
+        patched = [dict(c) for c in build(2023)]
+        for op in operations:
+            assert op["operation"] == "Assign"
+            index, key = op["location"]
+            patched[index][key] = op["params"]["value"]
+        assert patched == columns
+        assert len(operations) == 2
