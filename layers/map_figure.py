@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 MAP_KINDS = ("map", "geo")
-#: "urbana" fits the 19 urban localities; "distrito" fits all 20 (Sumapaz is 78 % of the area).
+#: "urbana" fits the 19 urban localities; "distrito" fits all 20 (Sumapaz is 48 % of the area).
 FRAMINGS = ("urbana", "distrito")
 #: Localities left out of the "urbana" framing.
 RURAL_CODES = ("20",)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -47,10 +46,8 @@ __all__ = [
     "build_export_figure",
     "export_size",
     "filter_phrases",
-    "geo_wound",
     "hide_small_labels",
     "ranking_rows",
-    "wound_context_geojson",
     "wrap_text",
 ]
 
@@ -137,50 +134,6 @@ def filter_phrases(view: View, catalog: Catalog) -> list[str]:
     return phrases
 
 
-def _signed_area(ring: list[list[float]]) -> float:
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
-
-
-def _wind(polygon: list[list[list[float]]]) -> list[list[list[float]]]:
-    rings = []
-    for i, ring in enumerate(polygon):
-        clockwise = _signed_area(ring) < 0
-        rings.append(ring if clockwise == (i == 0) else ring[::-1])
-    return rings
-
-
-def geo_wound(geojson: dict[str, Any]) -> dict[str, Any]:
-    """A copy of a polygon FeatureCollection with d3-geo ring order.
-
-    Plotly's ``geo`` traces (d3-geo, spherical) read a counter-clockwise exterior
-    as "the whole globe except this polygon" and paint everything; RFC 7946
-    GeoJSON (and MapLibre) do not care. Exteriors become clockwise, holes
-    counter-clockwise (planar orientation is exact at the size of a city).
-    """
-    features = []
-    for feature in geojson["features"]:
-        geometry = feature["geometry"]
-        if geometry["type"] == "Polygon":
-            geometry = {"type": "Polygon", "coordinates": _wind(geometry["coordinates"])}
-        elif geometry["type"] == "MultiPolygon":
-            geometry = {"type": "MultiPolygon",
-                        "coordinates": [_wind(p) for p in geometry["coordinates"]]}
-        features.append({**feature, "geometry": geometry})
-    return {**geojson, "features": features}
-
-
-_WOUND: dict[int, tuple[GeoContext, dict[str, Any]]] = {}
-
-
-def wound_context_geojson(ctx: GeoContext) -> dict[str, Any]:
-    """:func:`geo_wound` of the context's GeoJSON, computed once per context."""
-    hit = _WOUND.get(id(ctx))
-    if hit is None or hit[0] is not ctx:
-        hit = (ctx, geo_wound(ctx.geojson))
-        _WOUND[id(ctx)] = hit
-    return hit[1]
-
-
 def wrap_text(text: str, width_px: float, font_px: float, *, bold: bool = False) -> list[str]:
     """Split ``text`` into lines that fit ``width_px`` at ``font_px`` (sans-serif estimate)."""
     per_char = font_px * (0.56 if bold else 0.5)
@@ -235,7 +188,7 @@ def _map(view: View, ctx: GeoContext, size: ExportSize, title: str, subtitle: st
     state = view.state
     framing = "distrito" if "20" in state.localities else "urbana"
     fig = build_locality_map(
-        wound_context_geojson(ctx), view.values, ctx.names, measure=state.measure, scale=view.scale,
+        ctx.geojson, view.values, ctx.names, measure=state.measure, scale=view.scale,
         kind="geo", framing=framing, bounds=ctx.bounds, selected=state.localities,
         overlays=ctx.overlay_traces("geo", state.layers), unit=view.product["unit"],
         labels=True, label_names=size.height >= 700 and not size.social,

@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from app.exports.figures import wound_context_geojson
 from callbacks.context import GeoContext
 from data.catalog import Catalog
 from data.progress import indicator_frame, product_status
@@ -277,7 +276,7 @@ def build_report_figure(code: str, year: int, catalog: Catalog, ctx: GeoContext)
     summary = locality_summary(code, year, catalog)
     fig = go.Figure()
     # Vertical layout in paper fractions (paper = page minus margins).
-    _locator(fig, code, ctx, wound_context_geojson(ctx), {"x": [0.0, 0.36], "y": [0.745, 0.985]})
+    _locator(fig, code, ctx, ctx.geojson, {"x": [0.0, 0.36], "y": [0.745, 0.985]})
     facts = _facts(summary, code, ctx, year)
     fig.add_annotation(text="<br>".join(facts), xref="paper", yref="paper", x=0.41, y=0.975,
                        xanchor="left", yanchor="top", align="left", showarrow=False,

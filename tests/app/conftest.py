@@ -132,3 +132,21 @@ def dashboard(dashboard_app):
     dashboard_app.server.wsgi_app = _Recorder(dashboard_app.server.wsgi_app, log)
     yield dashboard_app, log
     dashboard_app.server.wsgi_app = dashboard_app.server.wsgi_app.wsgi_app
+
+
+@pytest.fixture
+def keep_dash_globals():
+    """Restore Dash's global callback lists after a test that builds tiny apps.
+
+    Callbacks declared with ``dash.callback`` are taken by the first app that serves
+    a request; a throwaway app must not consume them.
+    """
+    from dash import _callback
+
+    saved = (list(_callback.GLOBAL_CALLBACK_LIST), dict(_callback.GLOBAL_CALLBACK_MAP),
+             list(_callback.GLOBAL_INLINE_SCRIPTS))
+    yield
+    _callback.GLOBAL_CALLBACK_LIST[:] = saved[0]
+    _callback.GLOBAL_CALLBACK_MAP.clear()
+    _callback.GLOBAL_CALLBACK_MAP.update(saved[1])
+    _callback.GLOBAL_INLINE_SCRIPTS[:] = saved[2]

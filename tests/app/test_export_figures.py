@@ -1,10 +1,10 @@
-"""Tests of app/exports/figures.py: sizes, ring order for geo, title wrapping."""
+"""Tests of app/exports/figures.py: sizes and title wrapping."""
 
 from __future__ import annotations
 
 import pytest
 
-from app.exports.figures import SOCIAL_SIZE, export_size, geo_wound, wrap_text
+from app.exports.figures import SOCIAL_SIZE, export_size, wrap_text
 
 
 @pytest.mark.parametrize("view", ["mapa", "serie", "entidades"])
@@ -30,26 +30,6 @@ def test_requested_sizes_are_clamped(width, height, expected):
 def test_width_alone_keeps_the_default_aspect():
     width, height = export_size("serie", 2400).pixels
     assert width == 2400 and abs(height - 1500) <= 1
-
-
-def _area(ring):
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
-
-
-def test_geo_wound_makes_exteriors_clockwise_and_holes_counter_clockwise():
-    ccw = [[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]
-    hole_cw = [[0.2, 0.2], [0.2, 0.4], [0.4, 0.4], [0.4, 0.2], [0.2, 0.2]]
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": "01", "properties": {},
-         "geometry": {"type": "Polygon", "coordinates": [ccw, hole_cw]}},
-        {"type": "Feature", "id": "02", "properties": {},
-         "geometry": {"type": "MultiPolygon", "coordinates": [[ccw[::-1]]]}},
-    ]}
-    out = geo_wound(fc)
-    outer, hole = out["features"][0]["geometry"]["coordinates"]
-    assert _area(outer) < 0 < _area(hole)
-    assert _area(out["features"][1]["geometry"]["coordinates"][0][0]) < 0
-    assert _area(fc["features"][0]["geometry"]["coordinates"][0]) > 0  # input untouched
 
 
 def test_wrap_text_fits_and_keeps_words():

@@ -25,18 +25,8 @@ _SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.S)
 
 
 @pytest.fixture(autouse=True)
-def _keep_dash_globals():
-    """Tiny apps here must not consume the callbacks other modules declared globally
-    (``dash.callback``): the first app that serves a request takes them."""
-    from dash import _callback
-
-    saved = (list(_callback.GLOBAL_CALLBACK_LIST), dict(_callback.GLOBAL_CALLBACK_MAP),
-             list(_callback.GLOBAL_INLINE_SCRIPTS))
-    yield
-    _callback.GLOBAL_CALLBACK_LIST[:] = saved[0]
-    _callback.GLOBAL_CALLBACK_MAP.clear()
-    _callback.GLOBAL_CALLBACK_MAP.update(saved[1])
-    _callback.GLOBAL_INLINE_SCRIPTS[:] = saved[2]
+def _keep_dash_globals(keep_dash_globals):
+    """Tiny apps here must leave Dash's global callback lists as they were."""
 
 def _tiny_app(env=None, layout_function=False) -> dash.Dash:
     app = dash.Dash(__name__)

@@ -21,3 +21,21 @@ def test_context_from_real_geodata(geodata_cache):
     assert len(context.overlay_traces("geo", ("tm-troncales",))) == 1
     stations = context.stations
     assert (stations["outside_district"] == ~stations["in_district"]).all()
+
+
+def _signed_area(ring):
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
+
+
+def test_context_geojson_is_wound_for_vector_exports(geodata_cache):
+    # Exports draw ctx.geojson with Plotly's geo traces (d3-geo), which paint the whole
+    # globe for a counter-clockwise exterior: every exterior clockwise, holes not.
+    context = build_geo_context(geodata_cache)
+    polygons = [polygon for feature in context.geojson["features"]
+                for polygon in ([feature["geometry"]["coordinates"]]
+                                if feature["geometry"]["type"] == "Polygon"
+                                else feature["geometry"]["coordinates"])]
+    assert len(polygons) >= 20
+    for exterior, *holes in polygons:
+        assert _signed_area(exterior) < 0
+        assert all(_signed_area(hole) > 0 for hole in holes)

@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from callbacks.filters import filter_options, locality_options, play_toggle
 from callbacks.url_state import ViewState
-from data.illustrative import build_illustrative_catalog
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return build_illustrative_catalog()
 
 
 def _values(options):

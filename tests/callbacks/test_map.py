@@ -17,22 +17,10 @@ from callbacks.map import (
     toggle_locality,
 )
 from callbacks.url_state import ViewState
-from callbacks.view_model import parse_view, resolve_view
-from data.illustrative import build_illustrative_catalog
-from data.schema import LOCALITY_CODES
+from callbacks.view_model import resolve_view
 from layers.map_figure import Bounds, apply_patch_payload
-
-NAMES = {code: f"Localidad {code}" for code in LOCALITY_CODES}
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return build_illustrative_catalog()
-
-
-def _view(query, catalog):
-    state, _ = parse_view(query, catalog)
-    return resolve_view(state, catalog)
+from tests.callbacks.support import NAMES
+from tests.callbacks.support import view_of as _view
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,7 @@ import pytest
 from callbacks.series import empty_figure, series_figure, series_title, year_from_click
 from callbacks.url_state import ViewState
 from callbacks.view_model import parse_view, resolve_view
-from data.illustrative import build_illustrative_catalog
-from data.schema import LOCALITY_CODES
-
-NAMES = {code: f"Localidad {code}" for code in LOCALITY_CODES}
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return build_illustrative_catalog()
+from tests.callbacks.support import NAMES
 
 
 @pytest.mark.parametrize(

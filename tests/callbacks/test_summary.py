@@ -5,18 +5,11 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import pytest
 
 from callbacks.summary import kpi_items, status_bars
 from callbacks.url_state import ViewState
 from callbacks.view_model import resolve_view
-from data.illustrative import build_illustrative_catalog
 from data.schema import STATUSES
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return build_illustrative_catalog()
 
 
 def test_kpi_items_count_and_share():

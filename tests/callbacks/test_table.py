@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from callbacks.table import (
     column_defs,
     locality_column_defs,
@@ -14,20 +12,8 @@ from callbacks.table import (
     table_rows,
     table_title,
 )
-from callbacks.view_model import parse_view, resolve_view
-from data.illustrative import build_illustrative_catalog
-from data.schema import LOCALITY_CODES
-
-NAMES = {code: f"Localidad {code}" for code in LOCALITY_CODES}
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return build_illustrative_catalog()
-
-
-def _view(query, catalog):
-    return resolve_view(parse_view(query, catalog)[0], catalog)
+from tests.callbacks.support import NAMES
+from tests.callbacks.support import view_of as _view
 
 
 def test_rows_are_json_numbers_with_es_co_text(catalog):

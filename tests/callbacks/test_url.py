@@ -19,12 +19,6 @@ from callbacks.url import (
 )
 from callbacks.url_state import ViewState
 from callbacks.view_model import default_state, parse_view, resolve_view
-from data.illustrative import build_illustrative_catalog
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return build_illustrative_catalog()
 
 
 @pytest.fixture

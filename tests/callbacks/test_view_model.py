@@ -15,14 +15,8 @@ from callbacks.view_model import (
     parse_view,
     resolve_view,
 )
-from data.illustrative import build_illustrative_catalog
 from data.progress import product_status
 from data.schema import CITYWIDE, LOCALITY_CODES
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return build_illustrative_catalog()
 
 
 def test_default_state_uses_last_year_with_reports(catalog):

@@ -11,7 +11,6 @@ import random
 from dataclasses import replace
 
 import pandas as pd
-import pytest
 from pandas.testing import assert_frame_equal
 
 from callbacks.url_state import MEASURES, ViewState
@@ -22,15 +21,9 @@ from callbacks.view_model import (
     filtered_products,
     resolve_view,
 )
-from data.illustrative import build_illustrative_catalog
 from data.progress import indicator_frame, product_status, status_counts
 from data.schema import CITYWIDE, LOCALITY_CODES, YEARS
 from layers.scales import value_scale
-
-
-@pytest.fixture(scope="module")
-def catalog():
-    return build_illustrative_catalog()
 
 
 def _reference(state: ViewState, catalog) -> dict:
