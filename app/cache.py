@@ -20,13 +20,13 @@ import gzip
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Flask, current_app, has_app_context
 from flask_caching import Cache
 
+from callbacks import CACHEABLE_OUTPUTS
 from data.config import load_settings
 
 __all__ = [
@@ -118,7 +118,7 @@ def get_or_create(
     try:
         value = cache.get(key)
     except Exception as error:  # the cache is an optimisation: never fail a request
-        _log.warning("caché no disponible al leer %s: %s", key, error)
+        _log.warning("cache unavailable reading %s: %s", key, error)
         return build(), False
     if value is not None:
         return value, True
@@ -126,22 +126,13 @@ def get_or_create(
     try:
         cache.set(key, value, timeout=timeout)
     except Exception as error:
-        _log.warning("caché no disponible al guardar %s: %s", key, error)
+        _log.warning("cache unavailable writing %s: %s", key, error)
     return value, False
 
 
 #: Callbacks whose response depends only on the request body and the data
 #: version (first output ``id.prop``): their responses are shared by all workers.
-CACHEABLE_CALLBACKS = frozenset({
-    "map-graph.figure",
-    "series-graph.figure",
-    "summary-kpis.children",
-    "table-grid.rowData",
-    "table-grid.dashGridOptions",
-    "notices-area.children",
-    "url-location.search",
-    "year-interval.disabled",
-})
+CACHEABLE_CALLBACKS = CACHEABLE_OUTPUTS
 #: Set to ``0`` to turn the callback response cache off (benchmarks of cold work).
 CALLBACK_CACHE_ENV = "BOGOTA_TI_CALLBACK_CACHE"
 _CALLBACK_PATH = "/_dash-update-component"
@@ -155,35 +146,28 @@ def version_token(version: Any) -> str:
 
 
 def code_token() -> str:
-    """Hash of the code that computes callback responses (``callbacks/``, ``layers/``,
-    ``data/``), so that a deploy of new code never reads responses of the old one
+    """Hash of the code that computes callback responses (``callbacks/``, ``view/``,
+    ``layers/``, ``data/``), so that a deploy of new code never reads responses of the old one
     from a shared Redis."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for package in ("callbacks", "layers", "data"):
+    for package in ("callbacks", "view", "layers", "data"):
         for path in sorted((root / package).rglob("*.py")):
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-_OUTPUT = re.compile(rb'"output"\s*:\s*"([^"\\]*)"')
-
-
 def _first_output(body: bytes) -> str | None:
     """``id.prop`` of a callback request's first output (None if unreadable)."""
-    match = _OUTPUT.search(body, 0, 2048)
-    if match is not None:
-        output = match.group(1).decode("utf-8", errors="replace")
-    else:
-        try:
-            output = json.loads(body).get("output", "")
-        except (ValueError, AttributeError):
-            return None
-        if not isinstance(output, str):
-            return None
+    try:
+        output = json.loads(body).get("output", "")
+    except (ValueError, AttributeError):
+        return None
+    if not isinstance(output, str):
+        return None
     return output[2:].split("...", 1)[0].rstrip(".") if output.startswith("..") else output
 
 
@@ -219,7 +203,7 @@ def install_callback_cache(server: Flask, version: Callable[[], Any],
         try:
             hit = cache.get(key)
         except Exception as error:
-            _log.warning("caché no disponible al leer %s: %s", key, error)
+            _log.warning("cache unavailable reading %s: %s", key, error)
             return None
         if hit is not None:
             raw, packed = hit
@@ -241,7 +225,7 @@ def install_callback_cache(server: Flask, version: Callable[[], Any],
             try:
                 cache.set(key, (raw, packed))
             except Exception as error:
-                _log.warning("caché no disponible al guardar %s: %s", key, error)
+                _log.warning("cache unavailable writing %s: %s", key, error)
             response.headers["X-Cache"] = "miss"
         return response
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import importlib
-
 import dash
 from flask import redirect
 
 from app.layout import build_layout
-from app.routes import BLUEPRINT_MODULES
+from app.routes import BLUEPRINTS
 from app.serving import configure_serving
-from callbacks.context import get_geo_context
-from callbacks.features import UPLOAD_MODULES, register_callbacks
+from callbacks import register_dashboard, register_upload
 from data.config import PROJECT_ROOT
 from data.geodata import ensure_geodata, load_display_localities
-from data.repository import get_catalog
+from view import current_snapshot, get_geo_context
 
 TITLE = "Tablero Bogotá Territorio Inteligente"
 #: Static files (CSS, JS, vendored Bootstrap) live in the top-level ``assets/``.
@@ -33,7 +30,7 @@ def create_app() -> dash.Dash:
     """
     ensure_geodata()
     load_display_localities()
-    get_catalog()
+    current_snapshot()
     get_geo_context()
     app = dash.Dash(
         __name__,
@@ -45,17 +42,17 @@ def create_app() -> dash.Dash:
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="es-CO">', 1)
     app.layout = build_layout
-    register_callbacks(app)
+    register_dashboard(app)
     _mount_upload_page(app)
-    for module_name in BLUEPRINT_MODULES:
-        app.server.register_blueprint(importlib.import_module(module_name).blueprint)
+    for blueprint in BLUEPRINTS:
+        app.server.register_blueprint(blueprint)
     configure_serving(app)
     return app
 
 
 def _mount_upload_page(app: dash.Dash) -> dash.Dash:
     """The upload page: a second Dash app on the same server, at ``/subir/``."""
-    from app.pages.upload import PATH, upload_layout
+    from callbacks.upload import PATH, upload_layout
 
     upload = dash.Dash(
         __name__,
@@ -68,6 +65,6 @@ def _mount_upload_page(app: dash.Dash) -> dash.Dash:
     )
     upload.index_string = app.index_string
     upload.layout = upload_layout
-    register_callbacks(upload, UPLOAD_MODULES)
+    register_upload(upload)
     app.server.add_url_rule(PATH, "upload-page-slash", lambda: redirect(f"{PATH}/"))
     return upload

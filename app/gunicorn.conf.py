@@ -48,4 +48,4 @@ def when_ready(server):
 
     flask_app = server.app.wsgi()
     count = warm_static(flask_app)
-    server.log.info("%d archivos estáticos comprimidos antes de crear los workers", count)
+    server.log.info("%d static files compressed before forking the workers", count)

@@ -279,7 +279,7 @@ def _reject_bad_callback_requests(server: Flask) -> None:
             return error
         if not request.path.endswith("/_dash-update-component"):
             raise error
-        server.logger.warning("petición de callback rechazada: %r", error, exc_info=error)
+        server.logger.warning("callback request rejected: %r", error, exc_info=error)
         return jsonify(error=BAD_CALLBACK_MESSAGE), 400
 
 
@@ -310,4 +310,4 @@ def _render_index_once(app: dash.Dash) -> None:
     """
     response = app.server.test_client().get("/", headers={"Accept-Encoding": "identity"})
     if response.status_code != 200:
-        app.logger.warning("la página inicial respondió %s al iniciar", response.status_code)
+        app.logger.warning("the start page answered %s at start-up", response.status_code)

@@ -55,11 +55,10 @@ def _naive(queries: tuple[str, ...]) -> list[float]:
     """Build the figure and start a fresh kaleido (new Chromium) per export, no cache."""
     import kaleido
 
-    from app.exports.figures import build_export_figure, export_size
     from app.exports.render import topojson_url
-    from callbacks.context import get_geo_context
-    from callbacks.view_model import last_reported_year, parse_view, resolve_view
     from data.repository import get_catalog
+    from layers.press import build_export_figure, export_size
+    from view import get_geo_context, last_reported_year, parse_view, resolve_view
 
     catalog, ctx = get_catalog(), get_geo_context()
     times = []

@@ -4,7 +4,8 @@ What DESIGN.md warns against, built on purpose so the benchmark measures the
 real app beside it in the same run: the full-resolution GeoDataFrame (read once
 from ``localidades.geojson``) goes into ``px.choropleth_map`` on every
 interaction (year, axis, locality click), so every response carries the whole
-geometry. Values come from :func:`data.progress.indicator_frame` (plain pandas).
+geometry. Values come from the progress cube (:mod:`data.progress`); the naive part
+is the geometry, rebuilt on every interaction.
 Served like the app: ``gunicorn -c app/gunicorn.conf.py bench.naive_app:server``.
 """
 
@@ -16,7 +17,7 @@ import plotly.express as px
 from dash import Input, Output, dcc, html
 
 from data.config import load_settings
-from data.progress import indicator_frame
+from data.progress import build_progress_cube
 from data.repository import get_catalog
 from data.schema import YEARS
 
@@ -33,6 +34,7 @@ def _raw_localities() -> gpd.GeoDataFrame:
 
 RAW = _raw_localities()
 CATALOG = get_catalog()
+CUBE = build_progress_cube(CATALOG)
 
 
 def naive_figure(year: int, axis: str | None, selected: str | None):
@@ -42,7 +44,7 @@ def naive_figure(year: int, axis: str | None, selected: str | None):
         products = products[products["axis_id"] == axis] if (products["axis_id"] == axis).any() \
             else products
     product_id = str(products["product_id"].iloc[0])
-    series = indicator_frame(CATALOG, product_id)
+    series = CUBE.indicator_frame(product_id)
     values = series[(series["year"] == year) & (series["locality_code"] != "00")]
     frame = RAW.join(values.set_index("locality_code")[["value", "pct", "status"]])
     fig = px.choropleth_map(

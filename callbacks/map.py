@@ -1,11 +1,11 @@
-"""The locality map: geometry once per page load, then value-only patches.
+"""The locality map card: geometry once per page load, then value-only patches.
 
 :func:`base_map_figure` builds the figure (with the display geometry) that the
-layout embeds; afterwards every state change returns a ``dash.Patch`` of the
-paths in :func:`map_patch_payload` (values, colours, hover text, outlines and
-overlay visibility). The framing switch (urban area or whole district) runs in
-the browser: MapLibre fits the box to the map's real size, on a laptop or a
-phone. No callback here sends ``geojson``.
+layout embeds, once per data version; afterwards every state change returns a
+``dash.Patch`` of the paths in :func:`map_patch_payload` (values, colours, hover
+text, outlines, overlay visibility and the drawn state). The framing switch
+(urban area or whole district) runs in the browser: MapLibre fits the box to
+the map's real size, on a laptop or a phone. No callback here sends ``geojson``.
 
 A click on a locality selects it; with Shift, Ctrl or Cmd held (recorded by
 ``assets/map_modifiers.js``) or with "Añadir a la selección" switched on, it is
@@ -15,42 +15,67 @@ added to (or removed from) the selection.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from functools import lru_cache
 from typing import Any
 
+import dash_bootstrap_components as dbc
 import pandas as pd
 import plotly.io as pio
-from dash import Input, Output, Patch, State, html
+from dash import Input, Output, Patch, State, dcc, html
 
-from callbacks import ids
-from callbacks.context import OVERLAY_LABELS, GeoContext, get_geo_context
-from callbacks.features import dashboard_callback, dashboard_clientside_callback
-from callbacks.store import stored_state
-from callbacks.view_model import View, cached_view, default_state
-from data.catalog import Catalog
-from data.repository import get_catalog
-from layers.map_figure import (
-    VALUES_TRACE,
-    apply_patch_payload,
-    build_locality_map,
-    map_values_patch_payload,
-)
-from layers.scales import value_scale
+from callbacks.components import card, graph_config
+from callbacks.shell import STATE_STORE, current_view
+from layers import apply_patch_payload, build_screen_map, map_values_patch_payload, value_scale
+from layers.choropleth import VALUES_TRACE
 from layers.titles import describe_selection
+from view import (
+    OVERLAY_LABELS,
+    GeoContext,
+    Snapshot,
+    View,
+    ViewState,
+    cached_view,
+    current_snapshot,
+)
+from view import get_geo_context as geo_context
 
 __all__ = [
+    "ADD_TO_SELECTION",
     "FIT_BOUNDS_JS",
+    "MAP_BOXES",
+    "MAP_CARD_TITLE",
+    "MAP_CLEAR",
+    "MAP_CLICK_STORE",
+    "MAP_FRAMED",
+    "MAP_FRAMING",
+    "MAP_GRAPH",
+    "MAP_LAYERS",
+    "MAP_NOTE",
     "MAP_SIZE",
     "OVERLAY_TRACES",
     "POLYGONS_UID",
     "base_map_figure",
+    "drawn_state",
     "framing_boxes",
     "layer_options",
+    "map_card",
     "map_patch_payload",
     "map_title",
-    "toggle_locality",
+    "register",
 ]
+
+MAP_GRAPH = "map-graph"
+MAP_CARD_TITLE = "map-title"
+MAP_CLEAR = "map-clear"
+MAP_NOTE = "map-note"
+MAP_LAYERS = "map-layers"
+MAP_FRAMING = "map-framing"
+#: ``dcc.Store`` with the framing boxes (see :func:`framing_boxes`).
+MAP_BOXES = "map-boxes"
+#: ``dcc.Store`` the framing clientside callback writes (the framing applied).
+MAP_FRAMED = "map-framed"
+#: ``dcc.Store`` a clientside callback fills with ``{"code", "additive", "ts"}`` on click.
+MAP_CLICK_STORE = "map-click-store"
+ADD_TO_SELECTION = "map-add-to-selection"
 
 #: Plot size (px) the map's zoom is fitted to (the map card on a 1366 px screen).
 MAP_SIZE = (620, 470)
@@ -59,18 +84,11 @@ POLYGONS_UID = "localidades"
 #: Index of each overlay trace in the dashboard map (after the values trace).
 OVERLAY_TRACES = {key: VALUES_TRACE + 1 + i for i, key in enumerate(OVERLAY_LABELS)}
 
-
-def toggle_locality(selected: Iterable[str], code: str, additive: bool) -> tuple[str, ...]:
-    """The selection after a click on ``code``.
-
-    A plain click selects only ``code`` (or clears the selection when ``code``
-    was the only one selected); an additive click (Shift/Ctrl or the "añadir"
-    switch) adds ``code`` or removes it if it was selected.
-    """
-    chosen = tuple(sorted(set(selected)))
-    if additive:
-        return tuple(sorted(set(chosen) ^ {code}))
-    return () if chosen == (code,) else (code,)
+HELP = (
+    "Pulse una localidad para filtrar la serie, el resumen y la tabla; púlsela de nuevo "
+    "para quitarla. Con Mayús o Ctrl pulsada (o con «Añadir a la selección») se suman "
+    "varias. La tabla de abajo ofrece los mismos datos sin mapa."
+)
 
 
 def _values_and_scale(view: View) -> tuple[pd.DataFrame, Any, str]:
@@ -80,12 +98,20 @@ def _values_and_scale(view: View) -> tuple[pd.DataFrame, Any, str]:
     return view.values, view.scale, view.product["unit"] if view.product else ""
 
 
+def drawn_state(state: ViewState) -> dict[str, Any]:
+    """What the map draws of ``state`` (``layout.meta.state``), so a reader of the
+    drawn figure (a browser test) can tell which state it shows."""
+    return {"product": state.product, "year": state.year, "measure": state.measure,
+            "localities": list(state.localities), "layers": list(state.layers)}
+
+
 def map_patch_payload(view: View, names: dict[str, str]) -> dict[tuple, Any]:
     """Every path a state change sets on the dashboard map (never geometry).
 
-    The value paths of :func:`layers.map_figure.map_values_patch_payload` plus
-    ``data[i].visible`` of each overlay (on when its id is in ``state.layers``)
-    and ``data[0].showscale`` (no colour bar when no product matches).
+    The value paths of :func:`layers.choropleth.map_values_patch_payload` plus
+    ``data[i].visible`` of each overlay (on when its id is in ``state.layers``),
+    ``data[0].showscale`` (no colour bar when no product matches) and
+    ``layout.meta.state`` (:func:`drawn_state`).
     """
     values, scale, unit = _values_and_scale(view)
     payload = map_values_patch_payload(
@@ -94,6 +120,7 @@ def map_patch_payload(view: View, names: dict[str, str]) -> dict[tuple, Any]:
     for key, index in OVERLAY_TRACES.items():
         payload[("data", index, "visible")] = key in view.state.layers
     payload[("data", VALUES_TRACE, "showscale")] = not view.empty
+    payload[("layout", "meta", "state")] = drawn_state(view.state)
     return payload
 
 
@@ -128,19 +155,31 @@ function(framing, boxes) {
 }
 """
 
+_CLICK_JS = """
+function(clickData, addToggle) {
+    const noUpdate = window.dash_clientside.no_update;
+    if (!clickData || !clickData.points || !clickData.points.length) {
+        return [noUpdate, noUpdate];
+    }
+    const point = clickData.points[0];
+    if (point.curveNumber !== 0 || point.location === undefined) {
+        return [noUpdate, null];
+    }
+    const modifier = Boolean(window.btiMapModifier && window.btiMapModifier.active);
+    const additive = modifier || Boolean(addToggle && addToggle.length);
+    return [{code: String(point.location), additive: additive, ts: Date.now()}, null];
+}
+"""
 
-@lru_cache(maxsize=4)
-def _base_figure_json(version_id: int, catalog_key: int) -> str:
-    catalog = get_catalog()
-    geo = get_geo_context()
-    view = cached_view(default_state(catalog), catalog)
+
+def _build_base_figure(snapshot: Snapshot, geo: GeoContext) -> str:
+    view = cached_view(snapshot.default_state, snapshot.catalog)
     values, scale, unit = _values_and_scale(view)
-    fig = build_locality_map(
+    figure = build_screen_map(
         geo.geojson, values, geo.names, measure=view.state.measure, scale=scale,
-        kind="map", framing="urbana", bounds=geo.bounds,
-        overlays=geo.overlay_traces("map"), unit=unit, size=MAP_SIZE,
+        framing="urbana", bounds=geo.bounds, overlays=geo.overlay_traces("map"), unit=unit,
+        size=MAP_SIZE,
     )
-    figure = fig.to_dict()
     apply_patch_payload(figure, map_patch_payload(view, geo.names))
     # Stable uids name the MapLibre layers ("plotly-trace-layer-<uid>-<kind>"), so
     # assets/map_overlays.js can keep the overlays above the polygons after every
@@ -148,19 +187,19 @@ def _base_figure_json(version_id: int, catalog_key: int) -> str:
     for key, index in OVERLAY_TRACES.items():
         figure["data"][index]["uid"] = key
     figure["data"][VALUES_TRACE]["uid"] = POLYGONS_UID
-    figure["layout"]["legend"]["bgcolor"] = "rgba(255,255,255,0.85)"
     return pio.json.to_json_plotly(figure)
 
 
-def base_map_figure(catalog: Catalog | None = None) -> dict[str, Any]:
-    """The map figure (a dict) embedded in the layout, geometry included, built once per version.
+def base_map_figure(snapshot: Snapshot | None = None) -> dict[str, Any]:
+    """The map figure (a dict) embedded in the layout, geometry included.
 
-    It shows the default state; the first state-store update patches in the
-    values of the page's URL. A dict, not a ``go.Figure``: Plotly's serialisation
-    would drop the trace ``uid`` that keeps the overlays above the polygons.
+    Built once per data version (kept in the snapshot; default: the current
+    one) with the default state; the first state-store update patches in the
+    values of the page's URL.
     """
-    catalog = catalog or get_catalog()
-    return json.loads(_base_figure_json(catalog.version.version_id, id(catalog)))
+    snapshot = snapshot or current_snapshot()
+    text = snapshot.derived("base-map", lambda: _build_base_figure(snapshot, geo_context()))
+    return json.loads(text)
 
 
 def map_title(view: View, names: dict[str, str]) -> tuple[str, str]:
@@ -183,60 +222,85 @@ def layer_options(product_layer: str | None) -> list[dict]:
     ]
 
 
-def _product_layer(view: View, catalog: Catalog) -> str | None:
-    if view.product is None:
-        return None
-    layers = catalog.products.set_index("product_id")["layer"]
-    layer = layers.get(view.product["product_id"])
-    return str(layer) if isinstance(layer, str) and layer.strip() else None
+def _product_layer(view: View) -> str | None:
+    layer = (view.product or {}).get("layer", "")
+    return layer or None
 
 
-dashboard_clientside_callback(
-    """
-    function(clickData, addToggle) {
-        const noUpdate = window.dash_clientside.no_update;
-        if (!clickData || !clickData.points || !clickData.points.length) {
-            return [noUpdate, noUpdate];
-        }
-        const point = clickData.points[0];
-        if (point.curveNumber !== 0 || point.location === undefined) {
-            return [noUpdate, null];
-        }
-        const modifier = Boolean(window.btiMapModifier && window.btiMapModifier.active);
-        const additive = modifier || Boolean(addToggle && addToggle.length);
-        return [{code: String(point.location), additive: additive, ts: Date.now()}, null];
-    }
-    """,
-    Output(ids.MAP_CLICK_STORE, "data"),
-    Output(ids.MAP_GRAPH, "clickData"),
-    Input(ids.MAP_GRAPH, "clickData"),
-    State(ids.ADD_TO_SELECTION, "value"),
-    prevent_initial_call=True,
-)
+def map_card(snapshot: Snapshot, geo: GeoContext) -> dbc.Card:
+    """The card with the base figure (geometry included) and the framing boxes."""
+    state = snapshot.default_state
+    controls = html.Div(
+        [
+            dbc.Checklist(id=MAP_LAYERS, options=layer_options(None),
+                          value=[v for v in state.layers if v in OVERLAY_LABELS],
+                          inline=True, switch=True, className="map-layers"),
+            dbc.RadioItems(
+                id=MAP_FRAMING,
+                options=[{"label": "Zona urbana", "value": "urbana"},
+                         {"label": "Todo el Distrito", "value": "distrito"}],
+                value="urbana", inline=True, className="map-framing",
+            ),
+            html.Div(
+                [
+                    dbc.Checklist(id=ADD_TO_SELECTION,
+                                  options=[{"label": "Añadir a la selección", "value": "add"}],
+                                  value=[], switch=True, inline=True),
+                    dbc.Button("Quitar selección", id=MAP_CLEAR, size="sm",
+                               color="secondary", outline=True),
+                ],
+                className="map-selection",
+            ),
+        ],
+        className="map-controls",
+    )
+    body = [
+        html.Div(id=MAP_NOTE, className="map-note", role="note"),
+        dcc.Graph(
+            id=MAP_GRAPH, figure=base_map_figure(snapshot), className="map-graph",
+            responsive=True, style={"height": "var(--bti-map-height)"},
+            config=graph_config("mapa-localidades", scrollZoom=False),
+        ),
+        controls,
+        html.P(HELP, className="form-text mb-0"),
+        dcc.Store(id=MAP_CLICK_STORE),
+        dcc.Store(id=MAP_BOXES, data=framing_boxes(geo)),
+        dcc.Store(id=MAP_FRAMED),
+    ]
+    return card(MAP_CARD_TITLE, "Mapa por localidad", body, card_id="map-card")
 
 
-dashboard_clientside_callback(
-    FIT_BOUNDS_JS % {"graph": ids.MAP_GRAPH},
-    Output(ids.MAP_FRAMED, "data"),
-    Input(ids.MAP_FRAMING, "value"),
-    State(ids.MAP_BOXES, "data"),
-)
-
-
-@dashboard_callback(
-    Output(ids.MAP_GRAPH, "figure"),
-    Output(ids.MAP_CARD_TITLE, "children"),
-    Output(ids.MAP_NOTE, "children"),
-    Output(ids.MAP_LAYERS, "options"),
-    Input(ids.STATE_STORE, "data"),
-    prevent_initial_call=True,
-)
 def _update_map(stored):
-    catalog, geo = get_catalog(), get_geo_context()
-    patch = Patch()
-    view = cached_view(stored_state(stored), catalog)
-    apply_patch_payload(patch, map_patch_payload(view, geo.names))
+    geo = geo_context()
+    view, _ = current_view(stored)
+    patch = apply_patch_payload(Patch(), map_patch_payload(view, geo.names))
     title, subtitle = map_title(view, geo.names)
     note = view.message or view.map_note
     heading = [title, html.Small(subtitle, className="card-subtitle d-block text-muted")]
-    return patch, heading, note, layer_options(_product_layer(view, catalog))
+    return patch, heading, note, layer_options(_product_layer(view))
+
+
+def register(app) -> None:
+    """Attach the map's callbacks to ``app``: click, framing (clientside) and update."""
+    app.clientside_callback(
+        _CLICK_JS,
+        Output(MAP_CLICK_STORE, "data"),
+        Output(MAP_GRAPH, "clickData"),
+        Input(MAP_GRAPH, "clickData"),
+        State(ADD_TO_SELECTION, "value"),
+        prevent_initial_call=True,
+    )
+    app.clientside_callback(
+        FIT_BOUNDS_JS % {"graph": MAP_GRAPH},
+        Output(MAP_FRAMED, "data"),
+        Input(MAP_FRAMING, "value"),
+        State(MAP_BOXES, "data"),
+    )
+    app.callback(
+        Output(MAP_GRAPH, "figure"),
+        Output(MAP_CARD_TITLE, "children"),
+        Output(MAP_NOTE, "children"),
+        Output(MAP_LAYERS, "options"),
+        Input(STATE_STORE, "data"),
+        prevent_initial_call=True,
+    )(_update_map)

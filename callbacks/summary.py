@@ -11,24 +11,37 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-import plotly.graph_objects as go
-from dash import Input, Output, html
+from dash import Input, Output, dcc, html
 
-from callbacks import ids
-from callbacks.features import dashboard_callback
+from callbacks.components import card, graph_config
 from callbacks.series import empty_figure
-from callbacks.store import stored_state
-from callbacks.view_model import View, cached_view
-from data.repository import get_catalog
+from callbacks.shell import STATE_STORE, current_view
 from data.schema import STATUS_LABELS, STATUSES
+from layers import build_status_bars
 from layers.formatting import format_number, format_percent
-from layers.status_figure import status_bars_dict
 from layers.theme import STATUS_SYMBOLS
+from view import View
 
-__all__ = ["GROUPS", "kpi_items", "status_bars", "status_bars_figure"]
+__all__ = [
+    "GROUPS",
+    "SUMMARY_GRAPH",
+    "SUMMARY_GROUP",
+    "SUMMARY_KPIS",
+    "SUMMARY_NOTE",
+    "kpi_items",
+    "register",
+    "status_bars_figure",
+    "status_card",
+]
 
-#: Grouping choices of the bars: radio value -> (counts attribute, Spanish noun).
-GROUPS = {"entidad": ("counts_by_entity", "entidad"), "eje": ("counts_by_axis", "eje")}
+SUMMARY_KPIS = "summary-kpis"
+SUMMARY_GRAPH = "summary-graph"
+SUMMARY_GROUP = "summary-group"
+SUMMARY_NOTE = "summary-note"
+
+#: Grouping choices of the bars: radio value -> (counts attribute, group column, noun).
+GROUPS = {"entidad": ("counts_by_entity", "entity_id", "Entidad"),
+          "eje": ("counts_by_axis", "axis_id", "Eje")}
 
 
 def kpi_items(counts: pd.DataFrame) -> list[dict[str, Any]]:
@@ -54,29 +67,17 @@ def status_bars_figure(counts: pd.DataFrame, group: str) -> dict[str, Any]:
     """Stacked bars of product counts per status, one bar per entity or axis (a dict).
 
     ``counts`` is :func:`data.progress.status_counts` by entity or axis with a
-    ``label`` column (as in :class:`~callbacks.view_model.View`); groups with
-    more products come first. Drawn by :func:`layers.status_figure.status_bars_dict`,
-    the figure the exports draw with :func:`~layers.status_figure.build_status_bars`;
-    a plain dict skips plotly's object validation.
+    ``label`` column (as in :class:`~view.model.View`); drawn by
+    :func:`layers.status_figure.build_status_bars`, as the exports draw it.
     """
     if counts is None or counts.empty:
-        return empty_figure("Ningún producto cumple los filtros.").to_plotly_json()
-    key = "entity_id" if group == "entidad" else "axis_id"
-    table = counts.sort_values(["total", "label"], ascending=[False, True])
-    figure = status_bars_dict(
-        table.set_index(key)[list(STATUSES)],
-        by_label="Entidad" if group == "entidad" else "Eje",
-        labels=dict(zip(table[key].astype(str), table["label"].astype(str), strict=True)),
-    )
+        return empty_figure("Ningún producto cumple los filtros.")
+    _attribute, key, noun = GROUPS[group]
+    figure = build_status_bars(counts, key, by_label=noun)
     layout = figure["layout"]
     layout["margin"] = {**layout["margin"], "t": 40, "r": 8}
-    layout["height"] = max(240, 110 + 30 * len(table))
+    layout["height"] = max(240, 110 + 30 * len(counts))
     return figure
-
-
-def status_bars(counts: pd.DataFrame, group: str) -> go.Figure:
-    """:func:`status_bars_figure` as a ``go.Figure`` (for tests and other callers)."""
-    return go.Figure(status_bars_figure(counts, group))
 
 
 def _kpi_tile(item: dict[str, Any]) -> dbc.Col:
@@ -100,19 +101,31 @@ def _kpi_tile(item: dict[str, Any]) -> dbc.Col:
 def _summary(view: View, group: str) -> tuple[list, dict[str, Any]]:
     tiles = [_kpi_tile(item) for item in kpi_items(view.counts)]
     group = group if group in GROUPS else "entidad"
-    attribute, _noun = GROUPS[group]
+    attribute = GROUPS[group][0]
     return [dbc.Row(tiles, className="g-2")], status_bars_figure(getattr(view, attribute), group)
 
 
-@dashboard_callback(
-    Output(ids.SUMMARY_KPIS, "children"),
-    Output(ids.SUMMARY_GRAPH, "figure"),
-    Output(ids.SUMMARY_NOTE, "children"),
-    Input(ids.STATE_STORE, "data"),
-    Input(ids.SUMMARY_GROUP, "value"),
-)
+def status_card() -> dbc.Card:
+    """The card; its content comes from this module's callback."""
+    body = [
+        html.P(id=SUMMARY_NOTE, className="form-text mt-0 mb-2"),
+        html.Div(id=SUMMARY_KPIS, className="summary-kpis mb-2"),
+        dbc.RadioItems(
+            id=SUMMARY_GROUP,
+            options=[{"label": "Por entidad", "value": "entidad"},
+                     {"label": "Por eje", "value": "eje"}],
+            value="entidad", inline=True, className="summary-group",
+        ),
+        dcc.Graph(id=SUMMARY_GRAPH, className="summary-graph", responsive=False,
+                  config=graph_config("estado-productos", displayModeBar=False,
+                                      responsive=False)),
+    ]
+    return card(None, "Estado de los productos frente a la meta anual", body,
+                card_id="status-card")
+
+
 def _update_summary(stored: dict | None, group: str) -> tuple[Any, Any, Any]:
-    view = cached_view(stored_state(stored), get_catalog())
+    view, _ = current_view(stored)
     tiles, figure = _summary(view, group)
     total = int(view.counts["total"].iloc[0]) if len(view.counts) else 0
     note = (
@@ -120,3 +133,14 @@ def _update_summary(stored: dict | None, group: str) -> tuple[Any, Any, Any]:
         if total else view.message
     )
     return tiles, figure, note
+
+
+def register(app) -> None:
+    """Attach the summary update to ``app``."""
+    app.callback(
+        Output(SUMMARY_KPIS, "children"),
+        Output(SUMMARY_GRAPH, "figure"),
+        Output(SUMMARY_NOTE, "children"),
+        Input(STATE_STORE, "data"),
+        Input(SUMMARY_GROUP, "value"),
+    )(_update_summary)

@@ -14,30 +14,43 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, Patch
+from dash import Input, Output, Patch, html
 
-from callbacks import ids
-from callbacks.context import get_geo_context
-from callbacks.features import dashboard_callback
-from callbacks.store import stored_state
-from callbacks.view_model import View, cached_view
-from data.repository import get_catalog
-from data.schema import STATUSES
+from callbacks.components import card
+from callbacks.shell import STATE_STORE, current_view
+from data.schema import LAST_YEAR, STATUSES
 from layers.formatting import format_number, format_percent, format_value, join_names
 from layers.theme import status_legend_label
+from view import View, get_geo_context
 
 __all__ = [
+    "LOCALE_TEXT",
+    "LOCALITY_GRID",
+    "LOCALITY_TITLE",
+    "TABLE_GRID",
+    "TABLE_SEARCH",
+    "TABLE_TITLE",
     "YEAR_FIELDS",
     "column_defs",
     "column_year_patch",
     "locality_column_defs",
     "locality_rows",
     "locality_title",
+    "register",
+    "table_card",
     "table_rows",
     "table_title",
 ]
 
+TABLE_GRID = "table-grid"
+#: Grid of the map's indicator by locality (the map's accessible alternative).
+LOCALITY_GRID = "table-locality-grid"
+LOCALITY_TITLE = "table-locality-title"
+TABLE_SEARCH = "table-search"
+TABLE_TITLE = "table-title"
 
 def _number(value: Any) -> float | None:
     number = pd.to_numeric(value, errors="coerce")
@@ -152,7 +165,7 @@ YEAR_FIELDS = ("value", "target")
 def column_year_patch(columns: list[dict[str, Any]]) -> Patch:
     """A ``Patch`` of a grid's ``columnDefs`` that sets only the year headers of ``columns``.
 
-    The grids start with the full columns in the layout (``app.layout.table_card``);
+    The grids start with the full columns in the layout (:func:`table_card`);
     an interaction then sends two header names instead of every column definition.
     """
     patch = Patch()
@@ -170,17 +183,89 @@ def table_title(view: View, names: dict[str, str]) -> str:
     return f"{count} {noun} · {where} · {view.state.year}"
 
 
-@dashboard_callback(
-    Output(ids.TABLE_GRID, "rowData"),
-    Output(ids.TABLE_GRID, "columnDefs"),
-    Output(ids.TABLE_TITLE, "children"),
-    Output(ids.LOCALITY_GRID, "rowData"),
-    Output(ids.LOCALITY_GRID, "columnDefs"),
-    Output(ids.LOCALITY_TITLE, "children"),
-    Input(ids.STATE_STORE, "data"),
-)
+#: Spanish texts of the grid's own interface.
+LOCALE_TEXT = {
+    "noRowsToShow": "Ningún producto cumple los filtros",
+    "loadingOoo": "Cargando…",
+    "page": "Página",
+    "of": "de",
+    "to": "a",
+    "filterOoo": "Filtrar…",
+    "equals": "Igual a",
+    "notEqual": "Distinto de",
+    "contains": "Contiene",
+    "notContains": "No contiene",
+    "startsWith": "Empieza por",
+    "endsWith": "Termina en",
+    "lessThan": "Menor que",
+    "greaterThan": "Mayor que",
+    "inRange": "Entre",
+    "andCondition": "Y",
+    "orCondition": "O",
+    "applyFilter": "Aplicar",
+    "resetFilter": "Restablecer",
+    "clearFilter": "Limpiar",
+    "blank": "Vacío",
+    "notBlank": "No vacío",
+}
+
+
+def _grid(grid_id: str, row_id: str, height: str, columns: list[dict]) -> dag.AgGrid:
+    # Full columns here; the table callback only patches their year headers.
+    return dag.AgGrid(
+        id=grid_id,
+        rowData=[],
+        columnDefs=columns,
+        getRowId=f"params.data.{row_id}",
+        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        dashGridOptions={
+            "quickFilterText": "",
+            "localeText": LOCALE_TEXT,
+            "rowClassRules": {"row-current-product": "params.data.selected"},
+            "tooltipShowDelay": 300,
+            "animateRows": False,
+            "ensureDomOrder": True,
+        },
+        className="products-grid",
+        style={"height": height, "width": "100%"},
+    )
+
+
+def table_card() -> dbc.Card:
+    """The card: a products tab and a localities tab (the map as a table)."""
+    search = dbc.Input(
+        id=TABLE_SEARCH, type="search", placeholder="Buscar producto, entidad, eje, localidad…",
+        debounce=0.3, className="table-search mb-2",
+    )
+    search_label = html.Label("Buscar en las tablas", htmlFor=TABLE_SEARCH,
+                              className="visually-hidden")
+    products = html.Div([
+        html.P(id=TABLE_TITLE, className="form-text mt-2 mb-2"),
+        _grid(TABLE_GRID, "product_id", "420px", column_defs(LAST_YEAR)),
+        html.P("Pulse una fila para ver ese producto en el mapa y la serie.",
+               className="form-text mb-0 mt-1"),
+    ])
+    localities = html.Div([
+        html.P(id=LOCALITY_TITLE, className="form-text mt-2 mb-2"),
+        _grid(LOCALITY_GRID, "locality_code", "420px",
+              locality_column_defs(LAST_YEAR)),
+        html.P("Los datos del mapa en forma de tabla. Pulse una fila para añadir esa "
+               "localidad a la selección o quitarla.", className="form-text mb-0 mt-1"),
+    ])
+    body = [
+        search_label,
+        search,
+        dbc.Tabs(
+            [dbc.Tab(products, label="Productos", tab_id="productos"),
+             dbc.Tab(localities, label="Localidades (datos del mapa)", tab_id="localidades")],
+            active_tab="productos",
+        ),
+    ]
+    return card(None, "Tablas", body, card_id="table-card")
+
+
 def _update_tables(stored: dict | None) -> tuple[Any, ...]:
-    view = cached_view(stored_state(stored), get_catalog())
+    view, _ = current_view(stored)
     names = get_geo_context().names
     year = view.state.year
     return (
@@ -190,14 +275,27 @@ def _update_tables(stored: dict | None) -> tuple[Any, ...]:
     )
 
 
-@dashboard_callback(
-    Output(ids.TABLE_GRID, "dashGridOptions"),
-    Output(ids.LOCALITY_GRID, "dashGridOptions"),
-    Input(ids.TABLE_SEARCH, "value"),
-    prevent_initial_call=True,
-)
 def _search_tables(text: str | None) -> tuple[Patch, Patch]:
     patches = Patch(), Patch()
     for patch in patches:
         patch["quickFilterText"] = text or ""
     return patches
+
+
+def register(app) -> None:
+    """Attach the tables' update and quick search to ``app``."""
+    app.callback(
+        Output(TABLE_GRID, "rowData"),
+        Output(TABLE_GRID, "columnDefs"),
+        Output(TABLE_TITLE, "children"),
+        Output(LOCALITY_GRID, "rowData"),
+        Output(LOCALITY_GRID, "columnDefs"),
+        Output(LOCALITY_TITLE, "children"),
+        Input(STATE_STORE, "data"),
+    )(_update_tables)
+    app.callback(
+        Output(TABLE_GRID, "dashGridOptions"),
+        Output(LOCALITY_GRID, "dashGridOptions"),
+        Input(TABLE_SEARCH, "value"),
+        prevent_initial_call=True,
+    )(_search_tables)

@@ -1,13 +1,11 @@
 """Upload page (``/subir``): token + file -> validation -> preview -> confirm -> new version.
 
-Callbacks are declared with :func:`callbacks.features.dashboard_callback`; they
-are attached to an app by ``register_callbacks`` once ``"callbacks.upload"`` is
-listed in ``FEATURE_MODULES``.
-
+The page is its own Dash app on the same server (mounted by ``app.factory``).
 The server keeps nothing between steps: the browser holds the file (the
 ``dcc.Upload`` contents) and a small pending record (version previewed against,
 SHA-256 of the file). Confirming re-checks the same file and publishes it only
 if no other publication landed since the preview (else a conflict message).
+Every step is :mod:`data.submit`, the use case the API shares.
 """
 
 from __future__ import annotations
@@ -18,26 +16,16 @@ from dataclasses import dataclass, field
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, html, no_update
+from dash import Input, Output, State, dcc, html, no_update
 
-from callbacks.features import dashboard_callback
 from data import repository
-from data.config import load_settings
-from data.reports import (
-    ADMIN,
-    CHANGE_LABELS,
-    MAX_BYTES,
-    ReportError,
-    entity_for_token,
-    issue_json,
-    parse_report,
-    preview_changes,
-    publish_report,
-)
-from data.store import ConflictError, StoreError
+from data.reports import CHANGE_LABELS, MAX_BYTES, issue_json
+from data.schema import FIRST_YEAR, LAST_YEAR
+from data.submit import SubmitError, check_submission, publish_submission
 from layers.formatting import format_date, format_number
 
 __all__ = [
+    "PATH",
     "UPLOAD_CONFIRM",
     "UPLOAD_FILE",
     "UPLOAD_MAX_BYTES",
@@ -51,7 +39,9 @@ __all__ = [
     "check_upload",
     "confirm_upload",
     "decode_contents",
+    "register",
     "render_check",
+    "upload_layout",
     "version_text",
 ]
 
@@ -94,22 +84,31 @@ def decode_contents(contents: str | None) -> bytes | None:
         return None
 
 
+def _refused(error: SubmitError) -> UploadCheck:
+    message = {"no_token": _NO_TOKEN, "bad_token": _BAD_TOKEN}.get(error.reason, error.message)
+    return UploadCheck(False, message, errors=[issue_json(i) for i in error.issues])
+
+
+def _submission(token: str | None, contents: str | None, filename: str | None):
+    return check_submission(token, decode_contents(contents), filename or "",
+                            noun="El archivo")
+
+
 def check_upload(token: str | None, contents: str | None, filename: str | None
                  ) -> UploadCheck:
     """Authenticate, validate and preview an upload; publish nothing."""
-    outcome = _parse(token, contents, filename)
-    if isinstance(outcome, UploadCheck):
-        return outcome
-    _caller, catalog, parsed = outcome
-    preview = preview_changes(catalog, parsed)
-    summary = {key: int((preview["change"] == key).sum()) for key in CHANGE_LABELS}
+    try:
+        submission = _submission(token, contents, filename)
+    except SubmitError as error:
+        return _refused(error)
+    summary, parsed = submission.summary, submission.parsed
     message = (f"El archivo «{parsed.file_name}» es válido: {summary['new']} valores nuevos, "
                f"{summary['changed']} cambiados y {summary['same']} sin cambio. Revise la "
                "vista previa y confirme para publicarlo.")
-    pending = {"base_version": catalog.version.version_id, "sha256": parsed.sha256,
+    pending = {"base_version": submission.base_version, "sha256": parsed.sha256,
                "file_name": parsed.file_name}
-    return UploadCheck(True, message, preview=_preview_rows(preview), summary=summary,
-                       pending=pending)
+    return UploadCheck(True, message, preview=_preview_rows(submission.preview),
+                       summary=summary, pending=pending)
 
 
 def confirm_upload(token: str | None, contents: str | None, filename: str | None,
@@ -117,41 +116,18 @@ def confirm_upload(token: str | None, contents: str | None, filename: str | None
     """Publish the previewed file: ``(published, Spanish message)``."""
     if not pending:
         return False, "Primero cargue y revise un archivo."
-    outcome = _parse(token, contents, filename)
-    if isinstance(outcome, UploadCheck):
-        return False, outcome.message
-    caller, _catalog, parsed = outcome
-    if parsed.sha256 != pending.get("sha256"):
-        return False, "El archivo cambió desde la vista previa; cárguelo y revíselo de nuevo."
     try:
-        record = publish_report(repository.get_engine(), parsed, caller, note=note or "",
-                                expected_version=pending.get("base_version"))
-    except (ConflictError, StoreError) as error:
-        return False, str(error)
-    repository.refresh()
+        submission = _submission(token, contents, filename)
+        if submission.parsed.sha256 != pending.get("sha256"):
+            return False, ("El archivo cambió desde la vista previa; cárguelo y revíselo de "
+                           "nuevo.")
+        record = publish_submission(submission, note=(note or "")[:2000],
+                                    expected_version=pending.get("base_version"))
+    except SubmitError as error:
+        return False, _refused(error).message
     return True, (f"Publicado como versión v{record.version_id} (corte "
                   f"{record.cutoff_date.isoformat()}): {record.rows_added} valores nuevos y "
                   f"{record.rows_changed} cambiados. El tablero ya muestra esta versión.")
-
-
-def _parse(token: str | None, contents: str | None, filename: str | None):
-    """``(caller, catalog, parsed)``, or an :class:`UploadCheck` saying why not."""
-    if not (token or "").strip():
-        return UploadCheck(False, _NO_TOKEN)
-    caller = entity_for_token(token, load_settings())
-    if caller is None:
-        return UploadCheck(False, _BAD_TOKEN)
-    content = decode_contents(contents)
-    if content is None:
-        return UploadCheck(False, "No se recibió el archivo; elíjalo de nuevo.")
-    catalog = repository.get_catalog()
-    try:
-        parsed = parse_report(content, filename or "", catalog,
-                              None if caller == ADMIN else caller)
-    except ReportError as error:
-        return UploadCheck(False, _refusal(error),
-                           errors=[issue_json(i) for i in error.issues])
-    return caller, catalog, parsed
 
 
 def version_text() -> list:
@@ -160,18 +136,6 @@ def version_text() -> list:
     return [f"Versión vigente de los datos: v{version.version_id}, corte ",
             html.Time(format_date(version.cutoff_date), dateTime=version.cutoff_date.isoformat()),
             " (datos ilustrativos)." if version.illustrative else "."]
-
-
-def _refusal(error: ReportError) -> str:
-    if error.status == 413:
-        message = error.issues[0].message
-        return message[:1].upper() + message[1:]
-    if error.status == 403:
-        return "El archivo incluye productos de otra entidad; no se publicó nada."
-    n = len(error.issues)
-    plural = "s" if n != 1 else ""
-    return (f"El archivo tiene {n} problema{plural}; corríjalo{plural} y vuelva a cargarlo. "
-            "No se publicó nada.")
 
 
 def _preview_rows(preview) -> list[dict]:
@@ -226,19 +190,71 @@ def render_check(check: UploadCheck) -> list:
     return [alert, html.H2(title, className="h5"), grid]
 
 
-# ---------------------------------------------------------------- callbacks
+#: Where the app factory mounts this page.
+PATH = "/subir"
+
+_FORMAT_HELP = [
+    "Archivo CSV (UTF-8 o Latin-1, separado por comas o punto y coma) o XLSX, de máximo "
+    "10 MB, con los encabezados ",
+    html.Code("producto, anio, localidad, valor"),
+    " y, opcional, ",
+    html.Code("fecha_reporte"),
+    f" (AAAA-MM-DD). Años de {FIRST_YEAR} a {LAST_YEAR}; localidad 01 a 20, o vacía (00) "
+    "para toda la ciudad. Solo puede reportar los productos de su entidad; los "
+    "identificadores están en ",
+    html.A("/api/catalogo", href="/api/catalogo", target="_blank"),
+    ".",
+]
 
 
-@dashboard_callback(
-    Output(UPLOAD_RESULT, "children"),
-    Output(UPLOAD_CONFIRM, "disabled"),
-    Output(UPLOAD_PENDING, "data"),
-    Output(UPLOAD_OUTCOME, "children"),
-    Input(UPLOAD_FILE, "contents"),
-    Input(UPLOAD_TOKEN, "value"),
-    State(UPLOAD_FILE, "filename"),
-    prevent_initial_call=True,
-)
+def upload_layout() -> html.Div:
+    """The upload page's content."""
+    return html.Div(
+        [
+            html.A("← Volver al tablero", href="/", className="small"),
+            html.H1("Cargar reporte de avance", className="h3 mt-2"),
+            html.P(version_text(), id=UPLOAD_VERSION, className="mb-1"),
+            html.P(_FORMAT_HELP, className="text-body-secondary"),
+            dbc.Row(
+                [
+                    dbc.Col([
+                        dbc.Label("Token de carga de su entidad", html_for=UPLOAD_TOKEN),
+                        dbc.Input(id=UPLOAD_TOKEN, type="password", debounce=True,
+                                  autocomplete="off", placeholder="Pegue aquí su token"),
+                    ], md=5),
+                    dbc.Col([
+                        dbc.Label("Nota para el historial (opcional)", html_for=UPLOAD_NOTE),
+                        dbc.Input(id=UPLOAD_NOTE, type="text", maxLength=2000,
+                                  placeholder="p. ej. Reporte del tercer trimestre"),
+                    ], md=7),
+                ],
+                className="g-3 mb-3",
+            ),
+            dcc.Upload(
+                id=UPLOAD_FILE,
+                children=html.Div(["Arrastre aquí su archivo o ",
+                                   html.Span("elíjalo", className="text-primary "
+                                             "text-decoration-underline")]),
+                accept=".csv,.xlsx",
+                max_size=UPLOAD_MAX_BYTES,
+                multiple=False,
+                className="upload-drop border border-2 rounded p-4 text-center mb-3",
+                style_reject={"borderColor": "#dc3545"},
+            ),
+            dcc.Loading(html.Div(id=UPLOAD_RESULT, **{"aria-live": "polite"})),
+            dcc.Store(id=UPLOAD_PENDING),
+            dbc.Button("Confirmar y publicar", id=UPLOAD_CONFIRM, color="primary",
+                       disabled=True, className="my-3"),
+            dcc.Loading(html.Div(id=UPLOAD_OUTCOME, **{"aria-live": "polite"})),
+            html.P(["Historial de versiones: ",
+                    html.A("/api/versiones", href="/api/versiones", target="_blank"), "."],
+                   className="small text-body-secondary"),
+        ],
+        className="upload-page container py-3",
+        id="upload-page",
+    )
+
+
 def _on_upload(contents, token, filename):
     if not contents:
         return no_update, True, None, None
@@ -246,22 +262,36 @@ def _on_upload(contents, token, filename):
     return render_check(check), not check.ok, check.pending, None
 
 
-@dashboard_callback(
-    Output(UPLOAD_OUTCOME, "children", allow_duplicate=True),
-    Output(UPLOAD_CONFIRM, "disabled", allow_duplicate=True),
-    Output(UPLOAD_PENDING, "data", allow_duplicate=True),
-    Output(UPLOAD_VERSION, "children"),
-    Input(UPLOAD_CONFIRM, "n_clicks"),
-    State(UPLOAD_TOKEN, "value"),
-    State(UPLOAD_FILE, "contents"),
-    State(UPLOAD_FILE, "filename"),
-    State(UPLOAD_NOTE, "value"),
-    State(UPLOAD_PENDING, "data"),
-    prevent_initial_call=True,
-)
 def _on_confirm(n_clicks, token, contents, filename, note, pending):
     if not n_clicks:
         return no_update, no_update, no_update, no_update
     published, message = confirm_upload(token, contents, filename, note, pending)
     alert = dbc.Alert(message, color="success" if published else "danger")
     return alert, True, None, version_text() if published else no_update
+
+
+def register(app) -> None:
+    """Attach the upload page's callbacks to ``app`` (the page's own Dash app)."""
+    app.callback(
+        Output(UPLOAD_RESULT, "children"),
+        Output(UPLOAD_CONFIRM, "disabled"),
+        Output(UPLOAD_PENDING, "data"),
+        Output(UPLOAD_OUTCOME, "children"),
+        Input(UPLOAD_FILE, "contents"),
+        Input(UPLOAD_TOKEN, "value"),
+        State(UPLOAD_FILE, "filename"),
+        prevent_initial_call=True,
+    )(_on_upload)
+    app.callback(
+        Output(UPLOAD_OUTCOME, "children", allow_duplicate=True),
+        Output(UPLOAD_CONFIRM, "disabled", allow_duplicate=True),
+        Output(UPLOAD_PENDING, "data", allow_duplicate=True),
+        Output(UPLOAD_VERSION, "children"),
+        Input(UPLOAD_CONFIRM, "n_clicks"),
+        State(UPLOAD_TOKEN, "value"),
+        State(UPLOAD_FILE, "contents"),
+        State(UPLOAD_FILE, "filename"),
+        State(UPLOAD_NOTE, "value"),
+        State(UPLOAD_PENDING, "data"),
+        prevent_initial_call=True,
+    )(_on_confirm)

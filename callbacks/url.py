@@ -2,62 +2,90 @@
 
 Flow: any input (URL, a filter, a map or series click, the play timer, a
 "Limpiar" button, a table row) -> :func:`next_state` (pure) -> the effective
-state resolved by :func:`callbacks.view_model.cached_view` -> the URL query (not
-rewritten when the URL itself was the trigger, so the back button steps through
-states and a shared link stays as typed), the controls' values and the state
+state resolved by :func:`view.cached_view` -> the URL query (not rewritten when
+the URL itself was the trigger, so the back button steps through states and a
+shared link stays as typed), the controls' values and options, and the state
 store that every card (map, series, summary, table) listens to.
 
-``dcc.Location(refresh=False)`` pushes each new query to the browser history
-without reloading; the back button fires ``popstate`` and the URL input.
+The callback takes and returns named groups (``controls``, ``clicks``,
+``values``, ``options``), never positional slices. ``dcc.Location(refresh=False)``
+pushes each new query to the browser history without reloading; the back
+button fires ``popstate`` and the URL input.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import replace
 from typing import Any
 
-import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, html, no_update
+from dash import Input, Output, State, ctx, no_update
 
-from callbacks import ids
-from callbacks.features import dashboard_callback
-from callbacks.filters import OPTION_IDS, cached_filter_options
-from callbacks.map import toggle_locality
-from callbacks.series import year_from_click
-from callbacks.store import (
-    state_payload,
-    stored_notices,
-    stored_options_digest,
-    stored_state,
+from callbacks.filters import (
+    CLEAR_BUTTON,
+    FILTER_AXIS,
+    FILTER_ENTITY,
+    FILTER_LOCALITY,
+    FILTER_MEASURE,
+    FILTER_OBJECTIVE,
+    FILTER_PRODUCT,
+    OPTION_IDS,
 )
-from callbacks.url_state import ViewState, build_query
-from callbacks.view_model import cached_view, default_state, filtered_products, parse_view
-from data.catalog import Catalog
-from data.repository import get_catalog
-from data.schema import FIRST_YEAR, LAST_YEAR
+from callbacks.map import MAP_CLEAR, MAP_CLICK_STORE, MAP_LAYERS
+from callbacks.series import SERIES_GRAPH
+from callbacks.shell import STATE_STORE, URL
+from callbacks.table import LOCALITY_GRID, TABLE_GRID
+from callbacks.year import PLAY_INTERVAL, YEAR_SLIDER
+from data import Catalog
+from view import (
+    Snapshot,
+    ViewState,
+    build_query,
+    cached_view,
+    current_snapshot,
+    default_state,
+    parse_view,
+)
+from view.filters import filter_options
+from view.payload import state_payload, stored_options_digest, stored_state
+from view.transitions import next_year, toggle_locality, year_from_click
 
 __all__ = [
+    "CONTROLS",
     "CONTROL_IDS",
+    "cached_filter_options",
     "control_values",
     "next_state",
-    "next_year",
-    "notice_alert",
     "page_search",
+    "register",
     "state_from_controls",
 ]
 
-#: Controls whose values mirror the state, in the callback's output order.
-CONTROL_IDS = (
-    ids.FILTER_AXIS,
-    ids.FILTER_ENTITY,
-    ids.FILTER_OBJECTIVE,
-    ids.FILTER_PRODUCT,
-    ids.FILTER_LOCALITY,
-    ids.YEAR_SLIDER,
-    ids.FILTER_MEASURE,
-    ids.MAP_LAYERS,
-)
-_NARROWING = (ids.FILTER_AXIS, ids.FILTER_ENTITY, ids.FILTER_OBJECTIVE)
+#: Controls whose values mirror the state: state field -> component id.
+CONTROLS = {
+    "axes": FILTER_AXIS,
+    "entities": FILTER_ENTITY,
+    "objective": FILTER_OBJECTIVE,
+    "product": FILTER_PRODUCT,
+    "localities": FILTER_LOCALITY,
+    "year": YEAR_SLIDER,
+    "measure": FILTER_MEASURE,
+    "layers": MAP_LAYERS,
+}
+#: The controls' ids, in :func:`control_values` order.
+CONTROL_IDS = tuple(CONTROLS.values())
+#: Clicks that change the state: group name -> (component id, property).
+CLICKS = {
+    "map": (MAP_CLICK_STORE, "data"),
+    "series": (SERIES_GRAPH, "clickData"),
+    "table": (TABLE_GRID, "cellClicked"),
+    "locality": (LOCALITY_GRID, "cellClicked"),
+    "clear": (CLEAR_BUTTON, "n_clicks"),
+    "map_clear": (MAP_CLEAR, "n_clicks"),
+    "play": (PLAY_INTERVAL, "n_intervals"),
+}
+_NARROWING = (FILTER_AXIS, FILTER_ENTITY, FILTER_OBJECTIVE)
 
 
 def _as_tuple(value: Any) -> tuple:
@@ -70,25 +98,19 @@ def _as_tuple(value: Any) -> tuple:
 
 def state_from_controls(values: dict[str, Any], fallback: ViewState) -> ViewState:
     """A state from the controls' values (keys: :data:`CONTROL_IDS`)."""
-    objective = values.get(ids.FILTER_OBJECTIVE)
-    year = values.get(ids.YEAR_SLIDER)
-    measure = values.get(ids.FILTER_MEASURE)
+    objective = values.get(FILTER_OBJECTIVE)
+    year = values.get(YEAR_SLIDER)
+    measure = values.get(FILTER_MEASURE)
     return ViewState(
-        axes=_as_tuple(values.get(ids.FILTER_AXIS)),
-        entities=_as_tuple(values.get(ids.FILTER_ENTITY)),
+        axes=_as_tuple(values.get(FILTER_AXIS)),
+        entities=_as_tuple(values.get(FILTER_ENTITY)),
         objective=None if objective in (None, "") else int(objective),
-        product=values.get(ids.FILTER_PRODUCT) or None,
-        localities=_as_tuple(values.get(ids.FILTER_LOCALITY)),
+        product=values.get(FILTER_PRODUCT) or None,
+        localities=_as_tuple(values.get(FILTER_LOCALITY)),
         year=int(year) if year is not None else fallback.year,
         measure=measure or fallback.measure,
-        layers=_as_tuple(values.get(ids.MAP_LAYERS)),
+        layers=_as_tuple(values.get(MAP_LAYERS)),
     )
-
-
-def next_year(year: int) -> tuple[int, bool]:
-    """One play-button step: ``(next year, reached the end)``; wraps after 2032."""
-    following = FIRST_YEAR if year >= LAST_YEAR else year + 1
-    return following, following >= LAST_YEAR
 
 
 def next_state(
@@ -132,36 +154,37 @@ def next_state(
         The requested state, the notices of a URL parse, and whether the play
         timer reached the last year.
     """
-    if trigger in (None, ids.URL):
+    if trigger in (None, URL):
         state, notices = parse_view(search, catalog)
         return state, notices, False
     if trigger in CONTROL_IDS:
         state = state_from_controls(controls or {}, current)
-        matching = set(filtered_products(catalog, state)["product_id"])
+        facets = Snapshot.of(catalog).facets
+        matching = set(facets.product_ids[facets.matching(state)])
         if trigger in _NARROWING and state.product not in matching:
             state = replace(state, product=None)
         return state, [], False
-    if trigger == ids.MAP_CLICK_STORE and map_click and map_click.get("code"):
+    if trigger == MAP_CLICK_STORE and map_click and map_click.get("code"):
         localities = toggle_locality(
             current.localities, str(map_click["code"]), bool(map_click.get("additive"))
         )
         return replace(current, localities=localities), [], False
-    if trigger == ids.SERIES_GRAPH:
+    if trigger == SERIES_GRAPH:
         year = year_from_click(series_click)
         return (current if year is None else replace(current, year=year)), [], False
-    if trigger == ids.LOCALITY_GRID and locality_click and locality_click.get("rowId"):
+    if trigger == LOCALITY_GRID and locality_click and locality_click.get("rowId"):
         code = str(locality_click["rowId"])
         return replace(current, localities=toggle_locality(current.localities, code, True)), \
             [], False
-    if trigger == ids.TABLE_GRID and table_click and table_click.get("rowId"):
+    if trigger == TABLE_GRID and table_click and table_click.get("rowId"):
         return replace(current, product=str(table_click["rowId"])), [], False
-    if trigger == ids.CLEAR_BUTTON:
+    if trigger == CLEAR_BUTTON:
         keep = default_state(catalog)
         return replace(keep, year=current.year, measure=current.measure,
                        layers=current.layers), [], False
-    if trigger == ids.MAP_CLEAR:
+    if trigger == MAP_CLEAR:
         return replace(current, localities=()), [], False
-    if trigger == ids.PLAY_INTERVAL:
+    if trigger == PLAY_INTERVAL:
         year, done = next_year(current.year)
         return replace(current, year=year), [], done
     return current, [], False
@@ -187,66 +210,65 @@ def page_search(state: ViewState, catalog: Catalog) -> str:
     return f"?{query}" if query else ""
 
 
-@dashboard_callback(
-    Output(ids.URL, "search"),
-    *(Output(i, "value") for i in CONTROL_IDS),
-    *(Output(i, "options") for i in OPTION_IDS),
-    Output(ids.STATE_STORE, "data"),
-    Input(ids.URL, "search"),
-    *(Input(i, "value") for i in CONTROL_IDS),
-    Input(ids.MAP_CLICK_STORE, "data"),
-    Input(ids.SERIES_GRAPH, "clickData"),
-    Input(ids.TABLE_GRID, "cellClicked"),
-    Input(ids.LOCALITY_GRID, "cellClicked"),
-    Input(ids.CLEAR_BUTTON, "n_clicks"),
-    Input(ids.MAP_CLEAR, "n_clicks"),
-    Input(ids.PLAY_INTERVAL, "n_intervals"),
-    State(ids.STATE_STORE, "data"),
-)
-def _sync(search, *args):
-    catalog = get_catalog()
+def cached_filter_options(catalog: Catalog, state: ViewState) -> tuple[dict[str, list[dict]], str]:
+    """:func:`view.filters.filter_options` memoised in the snapshot, with its digest.
+
+    The options depend only on the axis, entity, objective and product of
+    ``state``. Returns ``(options, digest)``: the digest (16 hex characters)
+    identifies the options, so the callback can tell whether the browser
+    already holds them. The returned lists are shared: do not modify them.
+    """
+    snapshot = Snapshot.of(catalog)
+
+    def build() -> tuple[dict[str, list[dict]], str]:
+        options = filter_options(snapshot.facets, state)
+        text = json.dumps(options, ensure_ascii=False, sort_keys=True, default=str)
+        return options, hashlib.sha256(text.encode()).hexdigest()[:16]
+
+    key = (state.axes, state.entities, state.objective, state.product)
+    return snapshot.options(key, build)
+
+
+def _sync(search: str | None, controls: dict[str, Any], clicks: dict[str, Any],
+          stored: Any) -> dict[str, Any]:
+    snapshot = current_snapshot()
+    catalog = snapshot.catalog
     trigger = ctx.triggered_id
-    controls = dict(zip(CONTROL_IDS, args[: len(CONTROL_IDS)], strict=True))
-    map_click, series_click, table_click, locality_click = args[
-        len(CONTROL_IDS) : len(CONTROL_IDS) + 4
-    ]
-    current = stored_state(args[-1])
     requested, notices, done = next_state(
-        current, trigger, catalog, search=search, controls=controls,
-        map_click=map_click, series_click=series_click, table_click=table_click,
-        locality_click=locality_click,
+        stored_state(stored, snapshot.default_state), trigger, catalog, search=search,
+        controls={CONTROLS[name]: value for name, value in controls.items()},
+        map_click=clicks["map"], series_click=clicks["series"], table_click=clicks["table"],
+        locality_click=clicks["locality"],
     )
     view = cached_view(requested, catalog)
-    url = no_update if trigger in (None, ids.URL) else page_search(view.state, catalog)
     options, digest = cached_filter_options(catalog, view.state)
-    payload = state_payload(view.state, [*notices, *view.notices], play_done=done,
-                            options_digest=digest)
     # The browser holds the options of the stored state (this callback writes
     # both together). Resend them only when they changed, and always on first
     # load and URL navigation (a Dash 4 dropdown drops a value not among them).
-    if trigger not in (None, ids.URL) and stored_options_digest(args[-1]) == digest:
-        option_values = [no_update] * len(OPTION_IDS)
-    else:
-        option_values = list(options.values())
-    return url, *control_values(view.state), *option_values, payload
+    first = trigger in (None, URL)
+    unchanged = not first and stored_options_digest(stored) == digest
+    return {
+        "url": no_update if first else page_search(view.state, catalog),
+        "values": dict(zip(CONTROLS, control_values(view.state), strict=True)),
+        "options": {name: no_update if unchanged else options[name] for name in OPTION_IDS},
+        "store": state_payload(view.state, [*notices, *view.notices], play_done=done,
+                               options_digest=digest),
+    }
 
 
-def notice_alert(notices: list[str]) -> Any:
-    """The visible notice of corrected URL values (None when there is nothing to say)."""
-    if not notices:
-        return None
-    return dbc.Alert(
-        [
-            html.Strong("Se corrigió la dirección de la página. "),
-            html.Span("Se muestran los valores por defecto donde había un problema:"),
-            html.Ul([html.Li(n) for n in notices], className="mb-0 mt-1"),
-        ],
-        color="warning",
-        dismissable=True,
-        className="notice-alert mb-2",
-    )
-
-
-@dashboard_callback(Output(ids.NOTICES, "children"), Input(ids.STATE_STORE, "data"))
-def _show_notices(stored: Any) -> Any:
-    return notice_alert(stored_notices(stored))
+def register(app) -> None:
+    """Attach the URL <-> state callback to ``app``."""
+    app.callback(
+        output={
+            "url": Output(URL, "search"),
+            "values": {name: Output(cid, "value") for name, cid in CONTROLS.items()},
+            "options": {name: Output(cid, "options") for name, cid in OPTION_IDS.items()},
+            "store": Output(STATE_STORE, "data"),
+        },
+        inputs={
+            "search": Input(URL, "search"),
+            "controls": {name: Input(cid, "value") for name, cid in CONTROLS.items()},
+            "clicks": {name: Input(cid, prop) for name, (cid, prop) in CLICKS.items()},
+            "stored": State(STATE_STORE, "data"),
+        },
+    )(_sync)

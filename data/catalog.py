@@ -7,6 +7,11 @@ from datetime import date, datetime
 
 import pandas as pd
 
+__all__ = [
+    "Catalog",
+    "DataVersion",
+]
+
 
 @dataclass(frozen=True)
 class DataVersion:
@@ -33,9 +38,12 @@ class DataVersion:
         return text + (" · ilustrativos" if self.illustrative else "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Catalog:
     """All tables of the policy, with the internal columns of ``data.schema.COLUMNS``.
+
+    Compared and hashed by identity: one object is one loaded data version, so
+    what is derived from it can be kept beside it (``view.snapshot``).
 
     ``objective_id`` is an int, ``year`` an int, ``locality_code`` a two-digit
     string ("00" is citywide), ``baseline``/``target``/``value`` floats.

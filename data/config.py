@@ -6,6 +6,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+__all__ = [
+    "DATA_DIR",
+    "PROJECT_ROOT",
+    "STATUS_THRESHOLDS",
+    "Settings",
+    "load_settings",
+]
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent
 

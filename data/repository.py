@@ -111,8 +111,8 @@ def get_catalog() -> Catalog:
         except SQLAlchemyError:
             if _catalog is None:
                 raise
-            _log.warning("No se pudo consultar el almacén; se sigue mostrando la versión "
-                         "v%s.", _catalog.version.version_id, exc_info=True)
+            _log.warning("store unreachable; still serving version v%s",
+                         _catalog.version.version_id, exc_info=True)
         _checked_at = time.monotonic()
         return _catalog
 

@@ -7,6 +7,23 @@ exports. Internal column names are English; the file formats that people fill
 
 from __future__ import annotations
 
+__all__ = [
+    "AGGREGATIONS",
+    "CITYWIDE",
+    "COLUMNS",
+    "DIRECTIONS",
+    "EXPECTED_COUNTS",
+    "FILE_COLUMNS",
+    "FILE_NAMES",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "LOCALITY_CODES",
+    "SCOPES",
+    "STATUSES",
+    "STATUS_LABELS",
+    "YEARS",
+]
+
 FIRST_YEAR = 2023
 LAST_YEAR = 2032
 YEARS = tuple(range(FIRST_YEAR, LAST_YEAR + 1))

@@ -1,1 +1,44 @@
-"""Layers floor: GeoDataFrames and tables to Plotly figures (no Dash, no I/O)."""
+"""Figures, without Dash: GeoDataFrames and tables in, Plotly figures (or dicts) out.
+
+The screen map and the printed map share :mod:`layers.choropleth`; every chart
+gets its title block and source line from :func:`layers.theme.dress`.
+"""
+
+from layers.choropleth import (
+    Bounds,
+    apply_patch_payload,
+    corridor_trace,
+    framing_bounds,
+    map_values_patch_payload,
+    station_trace,
+)
+from layers.locality_report import REPORT_SIZE, build_report_figure
+from layers.press import ExportSize, build_export_figure, export_size
+from layers.print_map import build_print_map
+from layers.scales import MEASURES, Scale, value_scale
+from layers.screen_map import build_screen_map
+from layers.series_figure import build_series
+from layers.status_figure import build_status_bars
+from layers.theme import dress
+
+__all__ = [
+    "MEASURES",
+    "REPORT_SIZE",
+    "Bounds",
+    "ExportSize",
+    "Scale",
+    "apply_patch_payload",
+    "build_export_figure",
+    "build_print_map",
+    "build_report_figure",
+    "build_screen_map",
+    "build_series",
+    "build_status_bars",
+    "corridor_trace",
+    "dress",
+    "export_size",
+    "framing_bounds",
+    "map_values_patch_payload",
+    "station_trace",
+    "value_scale",
+]

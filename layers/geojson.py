@@ -2,7 +2,7 @@
 
 Both functions run once at start-up (or once per export), never in a callback:
 the resulting dict is embedded once in the map figure and later updates only
-send values (see :mod:`layers.map_figure`).
+send values (see :mod:`layers.choropleth`).
 """
 
 from __future__ import annotations

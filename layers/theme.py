@@ -8,6 +8,8 @@ and the progress scale diverges orange-to-blue around the target (100 %).
 
 from __future__ import annotations
 
+from typing import Any
+
 import plotly.graph_objects as go
 
 from data.schema import STATUS_LABELS, STATUSES
@@ -28,6 +30,7 @@ __all__ = [
     "TEMPLATE",
     "add_source_line",
     "apply_titles",
+    "dress",
     "set_template",
     "status_legend_label",
     "template_json",
@@ -195,32 +198,33 @@ def set_template(fig: go.Figure) -> go.Figure:
 
 
 def apply_titles(
-    fig: go.Figure,
+    figure: dict[str, Any],
     title: str | None,
     subtitle: str | None = None,
     *,
     max_chars: int | None = None,
-) -> go.Figure:
-    """Set a left-aligned bold title and a muted subtitle, reserving top margin.
+) -> dict[str, Any]:
+    """Set a left-aligned bold title and a muted subtitle on a figure dict.
 
-    With ``max_chars``, the subtitle is wrapped at its `` · `` separators into
-    lines of at most that many characters (default: one line; callers that
-    know the pixel width may wrap it themselves). Returns the same figure
-    (modified in place) for chaining.
+    Reserves the top margin they need. With ``max_chars``, the subtitle is
+    wrapped at its `` · `` separators into lines of at most that many characters
+    (default: one line; callers that know the pixel width may wrap it
+    themselves). Returns the same dict (modified in place).
     """
     if not title:
-        return fig
+        return figure
     if not subtitle:
         lines = []
     elif max_chars:
         lines = _wrap(subtitle, max_chars)
     else:
         lines = [subtitle]
-    fig.update_layout(
-        title={"text": title, "subtitle": {"text": "<br>".join(lines)}},
-        margin={"t": _TITLE_TOP - 24 + 22 * len(lines)},
-    )
-    return fig
+    layout = figure.setdefault("layout", {})
+    old = layout.get("title") or {}
+    layout["title"] = {**old, "text": title,
+                       "subtitle": {**(old.get("subtitle") or {}), "text": "<br>".join(lines)}}
+    layout["margin"] = {**(layout.get("margin") or {}), "t": _TITLE_TOP - 24 + 22 * len(lines)}
+    return figure
 
 
 def _wrap(text: str, max_chars: int) -> list[str]:
@@ -234,34 +238,43 @@ def _wrap(text: str, max_chars: int) -> list[str]:
 
 
 def add_source_line(
-    fig: go.Figure, text: str | None, *, max_chars: int = 90, axis_room: int = 34
-) -> go.Figure:
+    figure: dict[str, Any], text: str | None, *, max_chars: int = 90, axis_room: int = 34
+) -> dict[str, Any]:
     """Write ``text`` (e.g. from :func:`layers.titles.source_line`) at the bottom left.
 
     The text is wrapped at its `` · `` separators into lines of at most
     ``max_chars``, placed ``axis_room`` px below the plot area (clear of the
     x tick labels) in a bottom margin that grows to hold it, flush with the
     title (16 px from the left edge, assuming the figure's explicit left margin
-    was not enlarged by axis ``automargin``). Returns the same figure for chaining.
+    was not enlarged by axis ``automargin``). Returns the same dict.
     """
     if not text:
-        return fig
+        return figure
     lines = _wrap(text, max_chars)
-    bottom = axis_room + 16 * len(lines) + 10
-    fig.update_layout(margin={"b": max(fig.layout.margin.b or 0, bottom)})
-    fig.add_annotation(
-        text="<br>".join(lines),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        yshift=-axis_room,
-        xshift=16 - (fig.layout.margin.l or 0),
-        showarrow=False,
-        align="left",
-        font={"size": 12, "color": INK_MUTED},
-        name="source-line",
-    )
-    return fig
+    layout = figure.setdefault("layout", {})
+    margin = dict(layout.get("margin") or {})
+    margin["b"] = max(margin.get("b") or 0, axis_room + 16 * len(lines) + 10)
+    layout["margin"] = margin
+    layout["annotations"] = [*(layout.get("annotations") or []), {
+        "text": "<br>".join(lines), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+        "xanchor": "left", "yanchor": "top", "yshift": -axis_room,
+        "xshift": 16 - (margin.get("l") or 0), "showarrow": False, "align": "left",
+        "font": {"size": 12, "color": INK_MUTED}, "name": "source-line",
+    }]
+    return figure
+
+
+def dress(
+    figure: dict[str, Any],
+    title: str | None = None,
+    subtitle: str | None = None,
+    source: str | None = None,
+    *,
+    axis_room: int = 34,
+) -> dict[str, Any]:
+    """Title block and source line of a chart: the one helper every figure builder uses.
+
+    Returns the same figure dict, for ``go.Figure(dress(...))``.
+    """
+    apply_titles(figure, title, subtitle)
+    return add_source_line(figure, source, axis_room=axis_room)

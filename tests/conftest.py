@@ -34,6 +34,17 @@ def geodata_cache(shared_sources: Path, tmp_path_factory: pytest.TempPathFactory
     return ingest(shared_sources, root / "geodata", download=False)
 
 
+# --- catalogs -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    """The illustrative catalog, built once (tests must not mutate it)."""
+    from data.illustrative import build_illustrative_catalog
+
+    return build_illustrative_catalog()
+
+
 # --- store (H3) ---------------------------------------------------------------------
 
 #: PostgreSQL used by the store tests (trust auth on the CI machines).
@@ -156,8 +167,8 @@ def app_cache(geodata_cache: Path) -> Path:
 
 
 def _forget_process_caches() -> None:
-    from callbacks.context import get_geo_context
     from data import repository
+    from view.geo import get_geo_context
 
     get_geo_context.cache_clear()
     repository.clear_cache()

@@ -1,8 +1,8 @@
 """The architecture as tests: imports flow one way, public surfaces are declared.
 
-``app -> callbacks -> layers -> data``: a floor imports only the floors below it;
-``layers`` and ``data`` never import Dash; every ``__all__`` is sorted and names
-only what the module defines.
+``app -> callbacks -> view -> layers -> data``: a floor imports only the floors
+below it; ``view``, ``layers`` and ``data`` never import Dash; every ``__all__``
+is sorted and names only what the module defines.
 """
 
 from __future__ import annotations
@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FLOORS = ("app", "callbacks", "layers", "data")
+FLOORS = ("app", "callbacks", "view", "layers", "data")
 #: What each floor may not import.
 FORBIDDEN = {
-    "data": {"app", "callbacks", "layers", "dash", "plotly"},
-    "layers": {"app", "callbacks", "dash"},
+    "data": {"app", "callbacks", "view", "layers", "dash", "plotly"},
+    "layers": {"app", "callbacks", "view", "dash"},
+    "view": {"app", "callbacks", "dash", "dash_bootstrap_components", "dash_ag_grid", "flask"},
     "callbacks": {"app"},
     "app": set(),
 }
@@ -68,7 +69,7 @@ def _dotted(path: Path) -> str:
 
 @pytest.mark.parametrize(
     "module_name",
-    [_dotted(p) for floor in ("callbacks", "layers", "data") for p in _modules(floor)],
+    [_dotted(p) for floor in ("callbacks", "view", "layers", "data") for p in _modules(floor)],
 )
 def test_declared_public_surface_is_sorted_and_real(module_name):
     module = importlib.import_module(module_name)
@@ -77,3 +78,14 @@ def test_declared_public_surface_is_sorted_and_real(module_name):
         pytest.skip("module declares no __all__")
     assert list(exported) in (sorted(exported), sorted(exported, key=_isort_key))
     assert [name for name in exported if not hasattr(module, name)] == []
+
+
+def test_view_never_loads_dash():
+    import subprocess
+    import sys
+
+    code = ("import sys, view, view.model, view.report, view.links, view.payload; "
+            "print(sorted(m for m in ('dash', 'flask', 'app', 'callbacks') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"

@@ -1,7 +1,7 @@
 """Export results cached on disk per (request, data version), served with ETags.
 
 Keys are the SHA-256 of the export kind, the canonical query (built by
-:func:`callbacks.url_state.build_query`, so equal states share an entry), the
+:func:`view.build_query`, so equal states share an entry), the
 output options, the data version and :data:`RENDER_REVISION` (a hash of the
 code that draws exports, so a change of look invalidates old files). Files are
 written atomically under ``<cache>/exports/`` (``BOGOTA_TI_CACHE`` moves the

@@ -13,16 +13,23 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl
 
 from app.exports.cache import cache_key, get_export_cache
-from app.exports.figures import ExportSize, build_export_figure, export_size
 from app.exports.render import MEDIA_TYPES, render_figure
 from app.exports.tables import TABLE_NAMES, metadata_rows, to_csv_bytes, to_xlsx_bytes, view_tables
-from callbacks.context import get_geo_context
-from callbacks.url_state import build_query
-from callbacks.view_model import View, cached_view, default_state, last_reported_year, parse_view
-from data.catalog import Catalog
+from data import Catalog
 from data.repository import get_catalog
 from data.schema import LOCALITY_CODES
+from layers import REPORT_SIZE, ExportSize, build_export_figure, build_report_figure, export_size
 from layers.titles import VIEWS
+from view import (
+    Snapshot,
+    View,
+    build_query,
+    cached_view,
+    default_state,
+    get_geo_context,
+    parse_view,
+)
+from view.report import locality_summary, report_lines
 
 __all__ = [
     "EXPORT_PARAMS",
@@ -116,7 +123,7 @@ def _slug(view: View) -> str:
 def _chart_bytes(view_name: str, fmt: str, view: View, catalog: Catalog,
                  size: ExportSize) -> bytes:
     figure = build_export_figure(view_name, view, get_geo_context(), catalog, size,
-                                 last_year=last_reported_year(catalog))
+                                 last_year=Snapshot.of(catalog).last_year)
     return render_figure(figure, fmt, width=size.width, height=size.height, scale=size.scale)
 
 
@@ -272,8 +279,6 @@ def locality_code(raw: str) -> str:
 
 def locality_report(raw_code: str, query: str = "", catalog: Catalog | None = None) -> ExportResult:
     """The one-page A4 PDF report of a locality (``anio`` optional in ``query``)."""
-    from app.exports.report import REPORT_SIZE, build_report_figure
-
     code = locality_code(raw_code)
     catalog = catalog or get_catalog()
     state, notices = parse_view(query, catalog)
@@ -283,7 +288,10 @@ def locality_report(raw_code: str, query: str = "", catalog: Catalog | None = No
     key = cache_key("report", f"{code}:{state.year}", {}, catalog.version.version_id)
 
     def build() -> bytes:
-        figure = build_report_figure(code, state.year, catalog, get_geo_context())
+        summary = locality_summary(code, state.year, catalog)
+        figure = build_report_figure(code, state.year, summary,
+                                     report_lines(code, summary, catalog), catalog.version,
+                                     get_geo_context())
         return render_figure(figure, "pdf", width=REPORT_SIZE[0], height=REPORT_SIZE[1])
 
     data, hit = get_export_cache().get_or_create(key, build)

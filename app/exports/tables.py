@@ -21,13 +21,12 @@ from numbers import Real
 
 import pandas as pd
 
-from callbacks.url_state import build_query
-from callbacks.view_model import View, default_state
-from data.catalog import Catalog
+from data import Catalog
 from data.schema import CITYWIDE, STATUS_LABELS
 from data.sources import load_sources
 from layers.formatting import format_date, join_names
 from layers.titles import DASHBOARD_NAME, PUBLISHER, status_rule_text
+from view import View, build_query, default_state
 
 __all__ = [
     "FORMULA_PREFIXES",
@@ -79,7 +78,7 @@ def view_tables(view: View, names: dict[str, str]) -> dict[str, pd.DataFrame]:
     Parameters
     ----------
     view : View
-        From :func:`callbacks.view_model.resolve_view`.
+        From :func:`view.resolve_view`.
     names : dict
         Locality code -> Spanish name.
 

@@ -1,4 +1,4 @@
-"""The dashboard page, one fragment per file; :func:`build_layout` assembles them."""
+"""The dashboard page: the header and the placement of the features' fragments."""
 
 from app.layout.page import build_layout, dashboard_page
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
-from data.catalog import DataVersion
+from data import DataVersion
 from layers.formatting import format_date
 
 __all__ = ["TITLE", "header"]

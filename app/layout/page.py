@@ -1,23 +1,17 @@
-"""The whole page: header, notices, filters, year bar, map, series, summary and table."""
+"""The whole page: header, notices, filters, year bar, map, series, summary and table.
+
+Each card's fragment comes from its feature module in ``callbacks/``; this
+module only places them.
+"""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import dcc, html
+from dash import html
 
-from app.layout.filters import filters_panel
 from app.layout.header import header
-from app.layout.map_card import map_card
-from app.layout.notices import notices
-from app.layout.series_card import series_card
-from app.layout.status_card import status_card
-from app.layout.table_card import table_card
-from app.layout.year_bar import year_bar
-from callbacks import ids
-from callbacks.context import get_geo_context
-from callbacks.map import base_map_figure, framing_boxes
-from callbacks.view_model import default_state
-from data.repository import get_catalog
+from callbacks import filters, map, series, shell, summary, table, year
+from view import current_snapshot, get_geo_context
 
 __all__ = ["build_layout", "dashboard_page"]
 
@@ -27,7 +21,7 @@ def build_layout() -> html.Div:
 
     The one ``dcc.Location`` plus :func:`dashboard_page`.
     """
-    return html.Div([dcc.Location(id=ids.URL, refresh=False), dashboard_page()])
+    return html.Div([shell.location(), dashboard_page()])
 
 
 def dashboard_page() -> html.Div:
@@ -37,24 +31,23 @@ def dashboard_page() -> html.Div:
     page's query. The map figure (with the geometry) is built once per data
     version and embedded here: the only time the geometry is sent.
     """
-    catalog = get_catalog()
+    snapshot = current_snapshot()
     geo = get_geo_context()
-    state = default_state(catalog)
+    state = snapshot.default_state
     main = html.Main(
         [
-            year_bar(state.year),
+            year.year_bar(state.year),
             dbc.Row(
                 [
-                    dbc.Col(map_card(base_map_figure(catalog), state, framing_boxes(geo)),
-                            xl=6, className="mb-3"),
-                    dbc.Col(series_card(), xl=6, className="mb-3"),
+                    dbc.Col(map.map_card(snapshot, geo), xl=6, className="mb-3"),
+                    dbc.Col(series.series_card(), xl=6, className="mb-3"),
                 ],
                 className="g-3",
             ),
             dbc.Row(
                 [
-                    dbc.Col(status_card(), xl=5, xxl=4, className="mb-3"),
-                    dbc.Col(table_card(), xl=7, xxl=8, className="mb-3"),
+                    dbc.Col(summary.status_card(), xl=5, xxl=4, className="mb-3"),
+                    dbc.Col(table.table_card(), xl=7, xxl=8, className="mb-3"),
                 ],
                 className="g-3",
             ),
@@ -64,14 +57,14 @@ def dashboard_page() -> html.Div:
     )
     return html.Div(
         [
-            dcc.Store(id=ids.STATE_STORE),
-            header(catalog.version),
+            shell.state_store(),
+            header(snapshot.catalog.version),
             dbc.Container(
                 [
-                    notices(),
+                    shell.notices(),
                     dbc.Row(
                         [
-                            dbc.Col(filters_panel(state, geo.names), lg=3, xxl=2,
+                            dbc.Col(filters.filters_panel(state, geo.names), lg=3, xxl=2,
                                     className="mb-3"),
                             dbc.Col(main, lg=9, xxl=10),
                         ],

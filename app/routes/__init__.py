@@ -1,12 +1,7 @@
-"""Server routes (Flask blueprints) mounted beside the Dash app.
+"""Server routes (Flask blueprints) mounted beside the Dash app, in registration order."""
 
-Each module exposes ``blueprint``; :data:`BLUEPRINT_MODULES` lists them in the
-order they are registered by :func:`app.factory.create_app`.
-"""
+from app.routes import api, export, health, vendor
 
-BLUEPRINT_MODULES = (
-    "app.routes.health",
-    "app.routes.export",
-    "app.routes.api",
-    "app.routes.vendor",
-)
+__all__ = ["BLUEPRINTS"]
+
+BLUEPRINTS = (health.blueprint, export.blueprint, api.blueprint, vendor.blueprint)

@@ -23,31 +23,25 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from data import repository
-from data.catalog import Catalog
+from data import Catalog, repository
 from data.config import load_settings
-from data.reports import (
-    ADMIN,
-    CHANGE_LABELS,
-    MAX_BYTES,
-    ReportError,
-    entity_for_token,
-    issue_json,
-    parse_report,
-    publish_report,
-)
-from data.reports import preview_changes as build_preview
+from data.reports import ADMIN, CHANGE_LABELS, MAX_BYTES, issue_json
 from data.schema import CITYWIDE, FILE_COLUMNS, FIRST_YEAR, LAST_YEAR, LOCALITY_CODES
 from data.store import (
     ConflictError,
-    InvalidObservationsError,
-    StoreError,
     VersionNotFoundError,
     VersionRecord,
     current_version,
     get_version,
     list_versions,
     restore_version,
+)
+from data.submit import (
+    Submission,
+    SubmitError,
+    authenticate,
+    check_submission,
+    publish_submission,
 )
 
 __all__ = ["ADMIN_ENTITY", "blueprint"]
@@ -81,16 +75,13 @@ def _refuse(status: int, message: str, issues: list[dict] | None = None,
     return response
 
 
-def _caller() -> tuple[str | None, bool]:
-    """``(entity_id or "admin", is_admin)`` of the bearer token; ``(None, False)`` if none."""
+def _bearer() -> str:
+    """The bearer token of the request (``""`` when there is none)."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer":
-        return None, False
-    entity = entity_for_token(token, _settings())
-    return entity, entity == ADMIN
+    return token if scheme.lower() == "bearer" else ""
 
 
-def _unauthorized():
+def _unauthorized(_error: SubmitError | None = None):
     header = request.headers.get("Authorization")
     message = ("Falta el token: envíe «Authorization: Bearer <token>» con el token de su "
                "entidad." if not header else
@@ -152,9 +143,11 @@ def one_version_json(version_id: int):
 @blueprint.post("/reportes")
 def upload_report():
     """Validate an uploaded report and publish it as a new version (or only preview it)."""
-    entity, is_admin = _caller()
-    if entity is None:
-        return _unauthorized()
+    token = _bearer()
+    try:
+        authenticate(token, _settings())
+    except SubmitError as error:
+        return _unauthorized(error)
     request.max_content_length = MAX_BYTES + _ENVELOPE_BYTES
     try:
         upload = request.files.get("archivo")
@@ -163,39 +156,34 @@ def upload_report():
     if upload is None or not upload.filename:
         return _refuse(400, "Envíe el reporte como formulario multipart con el archivo en el "
                             "campo «archivo» (CSV o XLSX).")
-    content = upload.read(MAX_BYTES + 1)
-    catalog = repository.get_catalog()
     try:
-        parsed = parse_report(content, upload.filename, catalog,
-                              None if is_admin else entity)
-    except ReportError as error:
-        return _refuse(error.status, _summary(error), [issue_json(i) for i in error.issues])
+        submission = check_submission(token, upload.read(MAX_BYTES + 1), upload.filename,
+                                      _settings())
+    except SubmitError as error:
+        return _refuse(error.status, error.message, [issue_json(i) for i in error.issues])
     if request.args.get("vista_previa") in ("1", "true", "si", "sí"):
-        return jsonify(_preview_json(catalog, parsed))
+        return jsonify(_preview_json(submission))
     base = request.values.get("version_base")
     try:
         expected = int(base) if base else None
     except ValueError:
         return _refuse(400, f"«version_base» debe ser un número de versión, no «{base}».")
     try:
-        record = publish_report(repository.get_engine(), parsed, entity,
-                                note=request.form.get("nota", ""), expected_version=expected)
-    except ConflictError as error:
-        return _refuse(409, str(error))
-    except InvalidObservationsError as error:
-        return _refuse(422, str(error))
-    except StoreError as error:
-        return _refuse(503, str(error))
+        record = publish_submission(submission, note=request.form.get("nota", "")[:2000],
+                                    expected_version=expected)
+    except SubmitError as error:
+        return _refuse(error.status, error.message, [issue_json(i) for i in error.issues])
     return _created(record)
 
 
 @blueprint.post("/versiones/<int:version_id>/restaurar")
 def restore(version_id: int):
     """Publish a new version equal to ``version_id`` (admin or Alta Consejería TIC token)."""
-    entity, is_admin = _caller()
-    if entity is None:
-        return _unauthorized()
-    if not (is_admin or entity == ADMIN_ENTITY):
+    try:
+        entity = authenticate(_bearer(), _settings())
+    except SubmitError as error:
+        return _unauthorized(error)
+    if not (entity == ADMIN or entity == ADMIN_ENTITY):
         return _refuse(403, "Solo la Alta Consejería Distrital de TIC (o el token de "
                             "administración) puede restaurar versiones.")
     try:
@@ -223,21 +211,11 @@ def _too_large():
 
 def _created(record: VersionRecord):
     """201 answer for a newly published version, after refreshing the read cache."""
-    repository.refresh()
+    repository.refresh()  # a restore does not go through data.submit
     response = jsonify(record.to_json())
     response.status_code = 201
     response.headers["Location"] = f"/api/versiones/{record.version_id}"
     return response
-
-
-def _summary(error: ReportError) -> str:
-    n = len(error.issues)
-    if error.status == 403:
-        return "El reporte incluye productos de otra entidad; no se publicó nada."
-    if error.status == 413:
-        return error.issues[0].message
-    return (f"El reporte tiene {n} problema{'s' if n != 1 else ''}; no se publicó nada. "
-            "Corrija las filas indicadas y vuelva a cargarlo.")
 
 
 def _rows(catalog: Catalog, table: str) -> list[dict]:
@@ -264,9 +242,8 @@ def _version_json(catalog: Catalog) -> dict:
             "illustrative": version.illustrative}
 
 
-def _preview_json(catalog: Catalog, parsed) -> dict:
-    preview = build_preview(catalog, parsed)
-    counts = preview["change"].value_counts()
+def _preview_json(submission: Submission) -> dict:
+    parsed, preview = submission.parsed, submission.preview
     rows = [
         {"producto": r.product_id, "nombre": r.product, "anio": int(r.year),
          "localidad": r.locality_code, "valor_anterior": _plain(r.old_value),
@@ -276,7 +253,7 @@ def _preview_json(catalog: Catalog, parsed) -> dict:
     ]
     return {
         "archivo": parsed.file_name, "sha256": parsed.sha256,
-        "version_base": catalog.version.version_id,
-        "resumen": {key: int(counts.get(key, 0)) for key in CHANGE_LABELS},
+        "version_base": submission.base_version,
+        "resumen": submission.summary,
         "cambios": rows,
     }

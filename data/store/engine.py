@@ -7,6 +7,16 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+__all__ = [
+    "LOCK_TIMEOUT_S",
+    "TIMEOUT_OPTION",
+    "WRITE_OPTION",
+    "is_sqlite",
+    "make_engine",
+    "normalize_url",
+    "writer",
+]
+
 #: Seconds a writer waits for the store lock before answering "conflict".
 LOCK_TIMEOUT_S = 30
 

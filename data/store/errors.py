@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+__all__ = [
+    "ConflictError",
+    "InvalidObservationsError",
+    "StoreEmptyError",
+    "StoreError",
+    "VersionNotFoundError",
+]
+
 
 class StoreError(Exception):
     """Base class: ``str(error)`` is a Spanish message for the user."""

@@ -12,6 +12,14 @@ from data.store.engine import is_sqlite, make_engine, writer
 if TYPE_CHECKING:
     from alembic.config import Config
 
+__all__ = [
+    "MIGRATIONS_DIR",
+    "alembic_config",
+    "current_revision",
+    "head_revision",
+    "upgrade_to_head",
+]
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 #: Key of the PostgreSQL advisory lock held while migrating (any constant int64).

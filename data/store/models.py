@@ -25,6 +25,20 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+__all__ = [
+    "CATALOG_TABLES",
+    "NAMING_CONVENTION",
+    "AxisRow",
+    "Base",
+    "DataVersionRow",
+    "EntityRow",
+    "ObjectiveRow",
+    "ObservationRow",
+    "ProductRow",
+    "StoreLock",
+    "TargetRow",
+]
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

@@ -11,6 +11,16 @@ from data.store.errors import StoreEmptyError, VersionNotFoundError
 from data.store.models import CATALOG_TABLES, Base, DataVersionRow, ObservationRow
 from data.store.records import VersionRecord
 
+__all__ = [
+    "current_version",
+    "current_version_id",
+    "dump_store",
+    "get_version",
+    "list_versions",
+    "load_catalog",
+    "observations_frame",
+]
+
 _INT_COLUMNS = {"objective_id", "year"}
 _FLOAT_COLUMNS = {"baseline", "target", "value"}
 

@@ -7,6 +7,11 @@ from datetime import UTC, date, datetime
 
 from data.catalog import DataVersion
 
+__all__ = [
+    "KIND_LABELS",
+    "VersionRecord",
+]
+
 #: Kinds of publication, with their Spanish labels.
 KIND_LABELS = {
     "semilla": "Carga del catálogo",

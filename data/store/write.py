@@ -34,6 +34,15 @@ from data.store.models import CATALOG_TABLES, DataVersionRow, ObservationRow, St
 from data.store.read import _current_id, _record, observations_frame
 from data.store.records import VersionRecord
 
+__all__ = [
+    "CHUNK_ROWS",
+    "publish_catalog",
+    "publish_observations",
+    "restore_version",
+    "seed_catalog",
+    "today_bogota",
+]
+
 #: Rows per INSERT/UPDATE batch.
 CHUNK_ROWS = 500
 

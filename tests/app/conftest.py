@@ -103,17 +103,15 @@ def dashboard_app(geodata_cache: Path):
     The root holds the session's temporary geodata ingest; the catalog and
     geometry caches are cleared before and after.
     """
-    import callbacks.map as map_callbacks
     from app.factory import create_app
-    from callbacks.context import get_geo_context
     from data import repository
+    from view.geo import get_geo_context
 
     monkeypatch = pytest.MonkeyPatch()
     monkeypatch.setenv("BOGOTA_TI_CACHE", str(geodata_cache.parent))
     monkeypatch.delenv("BOGOTA_TI_MATRIX", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    caches = (repository.clear_cache, get_geo_context.cache_clear,
-              map_callbacks._base_figure_json.cache_clear)
+    caches = (repository.clear_cache, get_geo_context.cache_clear)
     for clear in caches:
         clear()
     yield create_app()

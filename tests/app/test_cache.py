@@ -193,7 +193,7 @@ def test_cached_responses_are_sent_precompressed():
     assert len(calls) == 1
 
 
-def test_first_output_is_read_without_parsing_the_whole_body():
+def test_first_output_is_read_from_the_request():
     from app.cache import _first_output
 
     assert _first_output(b'{"output":"..a.x...b.y..","outputs":[]}') == "a.x"

@@ -29,7 +29,21 @@ def _wait_ready(dash_duo) -> None:
     dash_duo.wait_for_element(f"#{ids.MAP_GRAPH} .js-plotly-plot[data-framed]", timeout=WAIT)
     dash_duo.wait_for_element(f"#{ids.TABLE_GRID} .ag-row", timeout=WAIT)
     _until(dash_duo, lambda d: _store(d) is not None, "el estado no llegó")
+    _settle(dash_duo)
+
+
+def _drawn_matches(driver) -> bool:
+    """The map has drawn the stored state (``layout.meta.state``, set by each patch)."""
+    state = _state(driver)
+    drawn = _map(driver, "g._fullLayout && g._fullLayout.meta && g._fullLayout.meta.state")
+    keys = ("product", "year", "measure", "localities", "layers")
+    return bool(state) and bool(drawn) and all(drawn.get(k) == state.get(k) for k in keys)
+
+
+def _settle(dash_duo) -> None:
+    """No callback in flight and the map drawn for the stored state."""
     _until(dash_duo, lambda d: _pending(d) == 0, "quedaron callbacks pendientes")
+    _until(dash_duo, _drawn_matches, "el mapa no dibujó el estado")
 
 
 def _until(dash_duo, condition, message: str):
@@ -74,7 +88,7 @@ def _text(dash_duo, element_id: str) -> str:
 
 def _click_locality(dash_duo, code: str, *, shift: bool = False) -> None:
     """Click the map (native input events) at a point inside locality ``code``."""
-    from callbacks.context import get_geo_context
+    from view.geo import get_geo_context
 
     point = get_geo_context().label_points.set_index("code").loc[code]
     x, y = dash_duo.driver.execute_script(
@@ -124,7 +138,7 @@ def test_clicking_a_locality_filters_series_and_table(dash_duo, dashboard):
     _start(dash_duo, dashboard)
     _click_locality(dash_duo, "11")
     _until(dash_duo, lambda d: _state(d).get("localities") == ["11"], "el clic no seleccionó")
-    _until(dash_duo, lambda d: _pending(d) == 0, "callbacks pendientes")
+    _settle(dash_duo)
     assert "Suba" in _text(dash_duo, ids.SERIES_CARD_TITLE)
     assert "Suba" in _text(dash_duo, ids.TABLE_TITLE)
     assert _query(dash_duo.driver)["localidad"] == ["11"]
@@ -133,7 +147,7 @@ def test_clicking_a_locality_filters_series_and_table(dash_duo, dashboard):
     _click_locality(dash_duo, "08", shift=True)
     _until(dash_duo, lambda d: _state(d).get("localities") == ["08", "11"],
            "Mayús+clic no añadió la localidad")
-    _until(dash_duo, lambda d: _pending(d) == 0, "callbacks pendientes")
+    _settle(dash_duo)
     assert "Kennedy y Suba" in _text(dash_duo, ids.TABLE_TITLE)
     assert _severe(dash_duo) == []
 
@@ -144,7 +158,7 @@ def test_changing_the_axis_changes_map_values(dash_duo, dashboard):
     title_before = _text(dash_duo, ids.MAP_CARD_TITLE)
     dash_duo.select_dcc_dropdown(f"#{ids.FILTER_AXIS}", index=5)  # Nueva movilidad
     _until(dash_duo, lambda d: _state(d).get("axes") == ["nueva-movilidad"], "eje sin aplicar")
-    _until(dash_duo, lambda d: _pending(d) == 0, "callbacks pendientes")
+    _settle(dash_duo)
     after = _map(dash_duo.driver, "Array.from(g.data[0].z)")
     assert after != before
     assert _text(dash_duo, ids.MAP_CARD_TITLE) != title_before
@@ -187,10 +201,10 @@ def test_back_button_steps_back_through_states(dash_duo, dashboard):
     _start(dash_duo, dashboard)
     dash_duo.find_element(f"#{ids.FILTER_MEASURE} input[value='avance']").click()
     _until(dash_duo, lambda d: _query(d).get("medida") == ["avance"], "medida sin aplicar")
-    _until(dash_duo, lambda d: _pending(d) == 0, "callbacks pendientes")
+    _settle(dash_duo)
     dash_duo.find_element(f"#{ids.FILTER_MEASURE} input[value='semaforo']").click()
     _until(dash_duo, lambda d: _query(d).get("medida") == ["semaforo"], "medida sin aplicar")
-    _until(dash_duo, lambda d: _pending(d) == 0, "callbacks pendientes")
+    _settle(dash_duo)
     dash_duo.driver.back()
     _until(dash_duo, lambda d: _state(d).get("measure") == "avance", "atrás no volvió")
     assert dash_duo.find_element(f"#{ids.FILTER_MEASURE} input[value='avance']").is_selected()
@@ -213,7 +227,7 @@ def test_geometry_reaches_the_browser_once(dash_duo, dashboard):
     urban = _map(dash_duo.driver, zoom)
     dash_duo.find_element(f"#{ids.MAP_FRAMING} input[value='distrito']").click()
     _until(dash_duo, lambda d: _map(d, zoom) < urban - 0.3, "el encuadre no cambió")
-    _until(dash_duo, lambda d: _pending(d) == 0, "callbacks pendientes")
+    _settle(dash_duo)
     updates = log.of("/_dash-update-component")
     map_updates = [r for r in updates if f"{ids.MAP_GRAPH}.figure" in r["output"]]
     assert len(map_updates) >= 4
@@ -243,7 +257,7 @@ def test_clicking_a_year_on_the_series_moves_the_map_year(dash_duo, dashboard):
         send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left",
                                           "clickCount": 1})
     _until(dash_duo, lambda d: _state(d).get("year") == 2024, "el clic no movió el año")
-    _until(dash_duo, lambda d: _pending(d) == 0, "callbacks pendientes")
+    _settle(dash_duo)
     assert "2024" in _text(dash_duo, ids.MAP_CARD_TITLE)
     assert _query(dash_duo.driver)["anio"] == ["2024"]
 
@@ -274,5 +288,5 @@ def test_locality_table_is_the_map_as_a_table(dash_duo, dashboard):
     _until(dash_duo, lambda d: texts(d) == ["11 · Suba"], "la búsqueda no filtró la tabla")
     dash_duo.find_element(f"{rows} .ag-cell").click()
     _until(dash_duo, lambda d: _state(d).get("localities") == ["11"], "la fila no seleccionó")
-    _until(dash_duo, lambda d: _pending(d) == 0, "callbacks pendientes")
+    _settle(dash_duo)
     assert "Suba" in _text(dash_duo, ids.SERIES_CARD_TITLE)

@@ -1,4 +1,4 @@
-"""Tests of app/exports/report.py: every locality gets a valid one-page A4 PDF."""
+"""Tests of the locality report (view.report numbers, layers.locality_report page, the route)."""
 
 from __future__ import annotations
 
@@ -42,8 +42,8 @@ def test_report_text_names_locality_year_sources_and_median(reports, code, name)
 
 
 def test_summary_has_one_row_per_locality_product_with_median(app_cache):
-    from app.exports.report import key_products, locality_summary
     from data.repository import get_catalog
+    from view.report import key_products, locality_summary
 
     catalog = get_catalog()
     summary = locality_summary("20", 2026, catalog)

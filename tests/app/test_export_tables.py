@@ -17,10 +17,10 @@ from app.exports.tables import (
     to_xlsx_bytes,
     view_tables,
 )
-from callbacks.url_state import ViewState
-from callbacks.view_model import resolve_view
 from data.schema import LOCALITY_CODES
 from tests.conftest import tiny_catalog
+from view.model import resolve_view
+from view.state import ViewState
 
 NAMES = {code: f"Localidad {code}" for code in LOCALITY_CODES} | {"01": "Usaquén",
                                                                   "02": "Los Mártires"}

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from callbacks.url_state import PARAMS
+from view.state import PARAMS
 
 HOSTILE = [
     "' OR 1=1 --", "<script>alert(1)</script>", "../../../../etc/passwd", "%00", "%zz",

@@ -25,7 +25,7 @@ def page_url(monkeypatch, tmp_path):
     from werkzeug.serving import make_server
 
     import data.illustrative
-    from app.pages.upload import upload_layout
+    from callbacks.upload import upload_layout
 
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'tablero.sqlite'}")
     monkeypatch.setenv("BOGOTA_TI_CACHE", str(tmp_path / "cache"))
@@ -48,9 +48,9 @@ def page_url(monkeypatch, tmp_path):
 
 def _register_upload_callbacks(app) -> None:
     """Attach only the upload page's declared callbacks (not the dashboard's)."""
-    from callbacks.features import UPLOAD_MODULES, register_callbacks
+    from callbacks import register_upload
 
-    register_callbacks(app, UPLOAD_MODULES)
+    register_upload(app)
 
 
 @pytest.fixture

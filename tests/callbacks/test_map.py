@@ -6,7 +6,6 @@ import json
 from types import SimpleNamespace
 
 import dash
-import pytest
 
 from callbacks.map import (
     OVERLAY_TRACES,
@@ -14,28 +13,12 @@ from callbacks.map import (
     layer_options,
     map_patch_payload,
     map_title,
-    toggle_locality,
 )
-from callbacks.url_state import ViewState
-from callbacks.view_model import resolve_view
-from layers.map_figure import Bounds, apply_patch_payload
-from tests.callbacks.support import NAMES
-from tests.callbacks.support import view_of as _view
-
-
-@pytest.mark.parametrize(
-    ("selected", "code", "additive", "expected"),
-    [
-        ((), "11", False, ("11",)),
-        (("08",), "11", False, ("11",)),
-        (("11",), "11", False, ()),
-        (("08", "11"), "11", False, ("11",)),
-        (("08",), "11", True, ("08", "11")),
-        (("08", "11"), "11", True, ("08",)),
-    ],
-)
-def test_toggle_locality(selected, code, additive, expected):
-    assert toggle_locality(selected, code, additive) == expected
+from layers.choropleth import Bounds, apply_patch_payload
+from tests.support import NAMES
+from tests.support import view_of as _view
+from view.model import resolve_view
+from view.state import ViewState
 
 
 def test_patch_payload_carries_values_never_geometry(catalog):

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+import plotly.graph_objects as go
 
-from callbacks.series import empty_figure, series_figure, series_title, year_from_click
-from callbacks.url_state import ViewState
-from callbacks.view_model import parse_view, resolve_view
-from tests.callbacks.support import NAMES
+from callbacks.series import empty_figure as _empty_figure
+from callbacks.series import series_figure as _series_figure
+from callbacks.series import series_title
+from tests.support import NAMES
+from view.model import parse_view, resolve_view
+from view.state import ViewState
 
 
-@pytest.mark.parametrize(
-    ("click", "year"),
-    [
-        ({"points": [{"x": 2027, "y": 1}]}, 2027),
-        ({"points": [{"x": 2026.2}]}, 2026),
-        ({"points": [{"x": "2024"}]}, 2024),
-        ({"points": [{"x": 1990}]}, None),
-        ({"points": []}, None),
-        (None, None),
-        ({"points": [{"y": 3}]}, None),
-    ],
-)
-def test_year_from_click(click, year):
-    assert year_from_click(click) == year
+def series_figure(*args, **kwargs) -> go.Figure:
+    return go.Figure(_series_figure(*args, **kwargs))
+
+
+def empty_figure(*args, **kwargs) -> go.Figure:
+    return go.Figure(_empty_figure(*args, **kwargs))
 
 
 def test_one_line_per_selected_locality(catalog):

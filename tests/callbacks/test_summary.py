@@ -5,11 +5,16 @@ from __future__ import annotations
 import math
 
 import pandas as pd
+import plotly.graph_objects as go
 
-from callbacks.summary import kpi_items, status_bars
-from callbacks.url_state import ViewState
-from callbacks.view_model import resolve_view
+from callbacks.summary import kpi_items, status_bars_figure
 from data.schema import STATUSES
+from view.model import resolve_view
+from view.state import ViewState
+
+
+def status_bars(counts, group):
+    return go.Figure(status_bars_figure(counts, group))
 
 
 def test_kpi_items_count_and_share():

@@ -12,8 +12,8 @@ from callbacks.table import (
     table_rows,
     table_title,
 )
-from tests.callbacks.support import NAMES
-from tests.callbacks.support import view_of as _view
+from tests.support import NAMES
+from tests.support import view_of as _view
 
 
 def test_rows_are_json_numbers_with_es_co_text(catalog):

@@ -8,17 +8,19 @@ from dataclasses import replace
 import pytest
 
 from callbacks import ids
+from callbacks.shell import notice_alert
 from callbacks.url import (
     CONTROL_IDS,
+    cached_filter_options,
     control_values,
     next_state,
-    next_year,
-    notice_alert,
     page_search,
     state_from_controls,
 )
-from callbacks.url_state import ViewState
-from callbacks.view_model import default_state, parse_view, resolve_view
+from view.filters import Facets, filter_options
+from view.model import default_state, parse_view, resolve_view
+from view.state import ViewState
+from view.transitions import next_year
 
 
 @pytest.fixture
@@ -137,3 +139,16 @@ def test_locality_row_click_adds_or_removes(catalog, current):
     assert state.localities == ("08", "11")
     back, _, _ = next_state(state, ids.LOCALITY_GRID, catalog, locality_click={"rowId": "08"})
     assert back.localities == ("11",)
+
+
+def test_cached_options_and_digest_follow_the_filters(catalog):
+    first, digest = cached_filter_options(catalog, ViewState(axes=("nueva-movilidad",)))
+    again, same = cached_filter_options(catalog, ViewState(axes=("nueva-movilidad",), year=2024))
+    other, different = cached_filter_options(catalog, ViewState())
+    assert first == _options(catalog, ViewState(axes=("nueva-movilidad",)))
+    assert again is first and same == digest and different != digest
+    assert other == _options(catalog, ViewState())
+
+
+def _options(catalog, state):
+    return filter_options(Facets.from_catalog(catalog), state)

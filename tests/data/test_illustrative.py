@@ -7,7 +7,6 @@ import pytest
 
 from data.illustrative import CUTOFF_DATE, build_illustrative_catalog, main
 from data.matrix import load_matrix
-from data.progress import product_status, status_counts
 from data.schema import (
     CITYWIDE,
     COLUMNS,
@@ -17,6 +16,7 @@ from data.schema import (
     YEARS,
 )
 from data.validation import validate_catalog
+from tests.data.progress_oracle import product_status, status_counts
 
 REAL_AXES = {"Calidad de vida", "Ciudadanía digital", "Economía inteligente",
              "Gobernanza inteligente", "Medio ambiente", "Nueva movilidad"}

@@ -41,10 +41,11 @@ def test_template_uses_es_co_separators():
 
 
 def test_titles_and_wrapped_source_line():
-    fig = go.Figure(layout={"template": TEMPLATE})
-    apply_titles(fig, "Título", "uno · dos")
+    figure = {"data": [], "layout": {"template": TEMPLATE}}
+    apply_titles(figure, "Título", "uno · dos")
     long_source = " · ".join(["Fuente: algo largo de verdad"] * 6)
-    add_source_line(fig, long_source, max_chars=60)
+    add_source_line(figure, long_source, max_chars=60)
+    fig = go.Figure(figure)
     assert fig.layout.title.text == "Título"
     assert fig.layout.title.subtitle.text == "uno · dos"
     note = fig.layout.annotations[-1]
@@ -54,15 +55,17 @@ def test_titles_and_wrapped_source_line():
 
 
 def test_no_title_leaves_figure_alone():
-    fig = go.Figure()
-    apply_titles(fig, None)
-    add_source_line(fig, "")
+    figure = {"data": [], "layout": {}}
+    apply_titles(figure, None)
+    add_source_line(figure, "")
+    fig = go.Figure(figure)
     assert fig.layout.title.text is None and not fig.layout.annotations
 
 
 def test_layers_never_import_dash():
     code = (
-        "import sys, layers.map_figure, layers.series_figure, layers.status_figure, "
+        "import sys, layers.choropleth, layers.screen_map, layers.print_map, layers.press, "
+        "layers.locality_report, layers.series_figure, layers.status_figure, "
         "layers.titles, layers.geojson; print('dash' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -1,1 +1,0 @@
-"""Pages beside the main dashboard (each exposes a layout function)."""

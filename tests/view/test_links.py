@@ -1,0 +1,40 @@
+"""Tests of view.links: every download link of a view."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from view.links import export_links
+from view.state import KnownIds, ViewState, parse_query
+
+
+def test_every_chart_format_table_and_zip_has_a_link():
+    links = export_links(ViewState(product="P01", year=2026))
+    for view in ("mapa", "serie", "entidades"):
+        for fmt in ("png", "svg", "pdf"):
+            assert links[f"{view}.{fmt}"].startswith(f"/export/{view}.{fmt}?")
+        assert links[f"{view}.social"].endswith("formato=social")
+    assert links["tabla.xlsx"].startswith("/export/tabla.xlsx?")
+    assert links["tabla.csv.punto-y-coma"].endswith("separador=punto-y-coma")
+    assert links["todo.zip"].startswith("/export/todo.zip?")
+    assert "reporte" not in links
+
+
+def test_links_carry_the_state_and_always_the_year():
+    state = ViewState(product="P07", localities=("11", "08"), year=2032, measure="avance",
+                      layers=("tm-troncales",))
+    query = urlsplit(export_links(state)["mapa.png"]).query
+    known = KnownIds(products=frozenset({"P07"}))
+    assert "anio=2032" in query
+    assert parse_query(query, known=known) == (state, [])
+
+
+def test_report_link_only_for_exactly_one_locality():
+    assert export_links(ViewState(localities=("20",), year=2026))["reporte"] == (
+        "/reporte/localidad/20.pdf?anio=2026")
+    assert "reporte" not in export_links(ViewState(localities=("01", "02")))
+
+
+def test_prefix():
+    assert export_links(ViewState(), prefix="/tablero")["todo.zip"].startswith(
+        "/tablero/export/todo.zip")

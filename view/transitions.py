@@ -1,0 +1,38 @@
+"""Small pure steps from one state to the next: a map click, a series click, a play tick."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from data.schema import FIRST_YEAR, LAST_YEAR
+
+__all__ = ["next_year", "toggle_locality", "year_from_click"]
+
+
+def toggle_locality(selected: Iterable[str], code: str, additive: bool) -> tuple[str, ...]:
+    """The selection after a click on ``code``.
+
+    A plain click selects only ``code`` (or clears the selection when ``code``
+    was the only one selected); an additive click (Shift/Ctrl or the "añadir"
+    switch) adds ``code`` or removes it if it was selected.
+    """
+    chosen = tuple(sorted(set(selected)))
+    if additive:
+        return tuple(sorted(set(chosen) ^ {code}))
+    return () if chosen == (code,) else (code,)
+
+
+def year_from_click(click_data: dict | None) -> int | None:
+    """The year of a click on the series (its point's ``x``), or None if not a valid year."""
+    try:
+        x = click_data["points"][0]["x"]  # type: ignore[index]
+        year = int(round(float(x)))
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+    return year if FIRST_YEAR <= year <= LAST_YEAR else None
+
+
+def next_year(year: int) -> tuple[int, bool]:
+    """One play-button step: ``(next year, reached the end)``; wraps after 2032."""
+    following = FIRST_YEAR if year >= LAST_YEAR else year + 1
+    return following, following >= LAST_YEAR
