@@ -58,7 +58,7 @@ def _naive(queries: tuple[str, ...]) -> list[float]:
     from app.exports.render import topojson_url
     from data.repository import get_catalog
     from layers.press import build_export_figure, export_size
-    from view import get_geo_context, last_reported_year, parse_view, resolve_view
+    from view import get_geo_context, parse_view, resolve_view
 
     catalog, ctx = get_catalog(), get_geo_context()
     times = []
@@ -68,7 +68,7 @@ def _naive(queries: tuple[str, ...]) -> list[float]:
         view = resolve_view(state, catalog)
         size = export_size("mapa")
         fig = build_export_figure("mapa", view, ctx, catalog, size,
-                                  last_year=last_reported_year(catalog))
+                                  last_year=view.data_cut.year)
         opts = {"format": "png", "width": size.width, "height": size.height,
                 "scale": size.scale}
         data = kaleido._sync_server.oneshot_async_run(  # noqa: SLF001 - a fresh browser

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import dash
 import geopandas as gpd
+import pandas as pd
 import plotly.express as px
 from dash import Input, Output, dcc, html
 
 from data.config import load_settings
-from data.progress import build_progress_cube
+from data.method import Period
+from data.progress import PLACES, build_progress_cube
 from data.repository import get_catalog
 from data.schema import YEARS
 
@@ -39,14 +41,14 @@ CUBE = build_progress_cube(CATALOG)
 
 def naive_figure(year: int, axis: str | None, selected: str | None):
     """Rebuild the whole choropleth (geometry included) for one interaction."""
-    products = CATALOG.products[CATALOG.products["scope"] == "localidad"]
-    if axis:
-        products = products[products["axis_id"] == axis] if (products["axis_id"] == axis).any() \
-            else products
-    product_id = str(products["product_id"].iloc[0])
-    series = CUBE.indicator_frame(product_id)
-    values = series[(series["year"] == year) & (series["locality_code"] != "00")]
-    frame = RAW.join(values.set_index("locality_code")[["value", "pct", "status"]])
+    indicators = CATALOG.indicators[CATALOG.indicators["by_locality"]]
+    if axis and (indicators["axis_id"] == axis).any():
+        indicators = indicators[indicators["axis_id"] == axis]
+    i = CUBE.position(str(indicators["code"].iloc[0]))
+    t = min(Period(year, 4), CATALOG.version.cut).index
+    values = pd.DataFrame({"value": CUBE.av[i, 1:, t], "pct": CUBE.phv[i, 1:, t],
+                           "status": CUBE.status[i, 1:, t]}, index=list(PLACES[1:]))
+    frame = RAW.join(values)
     fig = px.choropleth_map(
         frame, geojson=frame.geometry, locations=frame.index, color="value",
         hover_name="LocNombre", map_style="white-bg", center={"lat": 4.6, "lon": -74.1},

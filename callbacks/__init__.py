@@ -9,12 +9,24 @@ calls. Features read what they show from :mod:`view`; only the URL hub
 
 from __future__ import annotations
 
-from callbacks import filters, map, series, shell, summary, table, upload, url, year
+from callbacks import (
+    filters,
+    headline,
+    map,
+    series,
+    sheet,
+    shell,
+    summary,
+    table,
+    upload,
+    url,
+    year,
+)
 
 __all__ = ["CACHEABLE_OUTPUTS", "DASHBOARD_FEATURES", "register_dashboard", "register_upload"]
 
 #: The dashboard's features, in registration order.
-DASHBOARD_FEATURES = (shell, url, filters, year, map, series, summary, table)
+DASHBOARD_FEATURES = (shell, url, filters, year, map, series, summary, headline, sheet, table)
 
 #: First output (``id.prop``) of every dashboard server callback whose answer
 #: depends only on its request and the data version: a shared cache may answer
@@ -26,6 +38,9 @@ CACHEABLE_OUTPUTS = frozenset({
     f"{series.SERIES_GRAPH}.figure",
     f"{summary.SUMMARY_KPIS}.children",
     f"{table.TABLE_GRID}.rowData",
+    f"{headline.HEADLINE_BODY}.children",
+    f"{sheet.SHEET_TITLE}.children",
+    f"{year.YEAR_QUARTER}.options",
     f"{table.TABLE_GRID}.dashGridOptions",
 })
 

@@ -29,6 +29,7 @@ __all__ = [
     "FILTER_OBJECTIVE",
     "FILTER_PRODUCT",
     "MEASURE_OPTIONS",
+    "MEASURE_TEXT",
     "OPTION_IDS",
     "filters_panel",
     "register",
@@ -47,12 +48,17 @@ CLEAR_BUTTON = "filters-clear"
 
 #: Dropdowns whose options cascade, keyed like :func:`view.filters.filter_options`.
 OPTION_IDS = {"axes": FILTER_AXIS, "entities": FILTER_ENTITY, "objectives": FILTER_OBJECTIVE,
-              "products": FILTER_PRODUCT}
+              "indicators": FILTER_PRODUCT}
 
-MEASURE_OPTIONS = [
-    {"label": label, "value": value}
-    for value, label in zip(MEASURES, ("Valor reportado", "% de la meta", "Semáforo"), strict=True)
-]
+#: What the map can colour, as people read it (values of ``layers.scales.MEASURES``).
+MEASURE_TEXT = {
+    "avance": "Avance en el periodo (%)",
+    "semaforo": "Semáforo",
+    "brecha": "Brecha frente a la trayectoria ideal",
+    "valor": "Avance a la fecha (valor)",
+}
+MEASURE_OPTIONS = [{"label": MEASURE_TEXT[value], "value": value}
+                   for value in ("avance", "semaforo", "brecha", "valor") if value in MEASURES]
 
 
 def _field(label: str, control, control_id: str, help_text: str | None = None) -> html.Div:
@@ -82,10 +88,10 @@ def filters_panel(state: ViewState, names: dict[str, str]) -> html.Aside:
         _field("Objetivo específico", _dropdown(FILTER_OBJECTIVE, state.objective,
                                                 "Todos los objetivos", multi=False),
                FILTER_OBJECTIVE),
-        _field("Producto / indicador", _dropdown(FILTER_PRODUCT, state.product,
-                                                 "Elija un producto", multi=False,
-                                                 clearable=False),
-               FILTER_PRODUCT, "El mapa y la serie muestran su indicador."),
+        _field("Indicador de producto", _dropdown(FILTER_PRODUCT, state.indicator,
+                                                  "Elija un indicador", multi=False,
+                                                  clearable=False),
+               FILTER_PRODUCT, "El mapa, la serie y la ficha muestran este indicador."),
         _field("Localidad", dcc.Dropdown(
             id=FILTER_LOCALITY, options=locality_options(names),
             value=list(state.localities), multi=True, placeholder="Toda la ciudad",
@@ -101,7 +107,7 @@ def filters_panel(state: ViewState, names: dict[str, str]) -> html.Aside:
         ),
         dbc.Button("Limpiar", id=CLEAR_BUTTON, color="primary",
                    outline=True, size="sm", className="w-100",
-                   title="Limpiar filtros: quita eje, entidad, objetivo, producto y localidades"),
+                   title="Limpiar filtros: quita eje, entidad, objetivo, indicador y localidades"),
         html.P(id=FILTERS_HINT, className="form-text mt-2 mb-0",
                children="Las listas solo ofrecen lo que existe con los demás filtros."),
     ]

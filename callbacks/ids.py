@@ -18,6 +18,7 @@ from callbacks.filters import (
     FILTERS_HINT,
     FILTERS_TOGGLE,
 )
+from callbacks.headline import HEADLINE_BODY, HEADLINE_NOTE
 from callbacks.map import (
     ADD_TO_SELECTION,
     MAP_BOXES,
@@ -31,13 +32,24 @@ from callbacks.map import (
     MAP_NOTE,
 )
 from callbacks.series import SERIES_CARD_TITLE, SERIES_GRAPH
+from callbacks.sheet import SHEET_BODY, SHEET_TITLE
 from callbacks.shell import NOTICES, STATE_STORE, URL
 from callbacks.summary import SUMMARY_GRAPH, SUMMARY_GROUP, SUMMARY_KPIS, SUMMARY_NOTE
-from callbacks.table import LOCALITY_GRID, LOCALITY_TITLE, TABLE_GRID, TABLE_SEARCH, TABLE_TITLE
-from callbacks.year import PLAY_BUTTON, PLAY_INTERVAL, YEAR_SLIDER
+from callbacks.table import (
+    CITY_GRID,
+    CITY_TITLE,
+    LOCALITY_GRID,
+    LOCALITY_TITLE,
+    TABLE_GRID,
+    TABLE_SEARCH,
+    TABLE_TITLE,
+)
+from callbacks.year import PLAY_BUTTON, PLAY_INTERVAL, YEAR_QUARTER, YEAR_SLIDER
 
 __all__ = [
     "ADD_TO_SELECTION",
+    "CITY_GRID",
+    "CITY_TITLE",
     "CLEAR_BUTTON",
     "FILTERS_COLLAPSE",
     "FILTERS_HINT",
@@ -48,6 +60,8 @@ __all__ = [
     "FILTER_MEASURE",
     "FILTER_OBJECTIVE",
     "FILTER_PRODUCT",
+    "HEADLINE_BODY",
+    "HEADLINE_NOTE",
     "LOCALITY_GRID",
     "LOCALITY_TITLE",
     "MAP_BOXES",
@@ -64,6 +78,8 @@ __all__ = [
     "PLAY_INTERVAL",
     "SERIES_CARD_TITLE",
     "SERIES_GRAPH",
+    "SHEET_BODY",
+    "SHEET_TITLE",
     "STATE_STORE",
     "SUMMARY_GRAPH",
     "SUMMARY_GROUP",
@@ -73,5 +89,6 @@ __all__ = [
     "TABLE_SEARCH",
     "TABLE_TITLE",
     "URL",
+    "YEAR_QUARTER",
     "YEAR_SLIDER",
 ]

@@ -93,16 +93,18 @@ HELP = (
 
 def _values_and_scale(view: View) -> tuple[pd.DataFrame, Any, str]:
     if view.empty or view.scale is None:
-        empty = pd.DataFrame(columns=["locality_code", "value", "target", "pct", "status"])
+        empty = pd.DataFrame(columns=["locality_code", "value", "target", "pct", "brecha",
+                                      "status"])
         return empty, value_scale(empty, view.state.measure), ""
-    return view.values, view.scale, view.product["unit"] if view.product else ""
+    return view.values, view.scale, view.indicator["unit"] if view.indicator else ""
 
 
 def drawn_state(state: ViewState) -> dict[str, Any]:
     """What the map draws of ``state`` (``layout.meta.state``), so a reader of the
     drawn figure (a browser test) can tell which state it shows."""
-    return {"product": state.product, "year": state.year, "measure": state.measure,
-            "localities": list(state.localities), "layers": list(state.layers)}
+    return {"indicator": state.indicator, "year": state.year, "quarter": state.quarter,
+            "measure": state.measure, "localities": list(state.localities),
+            "layers": list(state.layers)}
 
 
 def map_patch_payload(view: View, names: dict[str, str]) -> dict[tuple, Any]:
@@ -204,26 +206,26 @@ def base_map_figure(snapshot: Snapshot | None = None) -> dict[str, Any]:
 
 def map_title(view: View, names: dict[str, str]) -> tuple[str, str]:
     """Title and subtitle of the map card, in words."""
-    if view.empty or view.product is None:
+    if view.empty or view.indicator is None:
         return "Mapa por localidad", ""
     return describe_selection(
-        "mapa", indicator=view.product["name"], unit=view.product["unit"],
-        year=view.state.year, measure=view.state.measure,
+        "mapa", indicator=f"{view.indicator['code']} {view.indicator['name']}",
+        unit=view.indicator["unit"], year=view.cut.label, measure=view.state.measure,
         locality_names=[names.get(c, c) for c in view.state.localities],
     )
 
 
 def layer_options(product_layer: str | None) -> list[dict]:
-    """Overlay checklist options; the selected product's own layer says so."""
+    """Overlay checklist options; the selected indicator's own layer says so."""
     return [
-        {"label": label + (" · activos del producto" if key == product_layer else ""),
+        {"label": label + (" · activos del indicador" if key == product_layer else ""),
          "value": key}
         for key, label in OVERLAY_LABELS.items()
     ]
 
 
 def _product_layer(view: View) -> str | None:
-    layer = (view.product or {}).get("layer", "")
+    layer = (view.indicator or {}).get("layer", "")
     return layer or None
 
 

@@ -1,4 +1,4 @@
-"""Time series card: actual vs target 2023-2032; a click on a year moves the map there."""
+"""Series card: the selected indicator's path 2023-2032; a click on a year moves the map there."""
 
 from __future__ import annotations
 
@@ -42,22 +42,24 @@ def empty_figure(message: str, width: int = 48) -> dict[str, Any]:
     }}
 
 
-def series_figure(view: View, names: dict[str, str], last_year: int) -> dict[str, Any]:
+def series_figure(view: View, names: dict[str, str], last_year: int | None = None
+                  ) -> dict[str, Any]:
     """The series of the selected indicator as a figure dict (what the card sends).
 
-    The city, or one line per selected locality; a product reported only
-    citywide draws the city even when localities are selected.
+    The city's values, or the selected localities' progress beside the city's;
+    an indicator reported only citywide draws the city even when localities are
+    selected. ``last_year``: the data's cut year (default: the view's).
     """
-    if view.empty or view.product is None:
+    if view.empty or view.indicator is None:
         return empty_figure(view.message or "No hay datos para esta selección.")
-    by_locality = view.product["scope"] == "localidad"
+    by_locality = bool(view.indicator["by_locality"])
     figure = build_series(
         view.series,
         localities=view.state.localities if by_locality else (),
         names=names,
         year=view.state.year,
-        unit=view.product["unit"],
-        last_year=last_year,
+        unit=view.indicator["unit"],
+        last_year=view.data_cut.year if last_year is None else last_year,
     )
     layout = figure["layout"]
     layout["legend"] = {**layout["legend"], "orientation": "h", "x": 0, "xanchor": "left",
@@ -69,13 +71,13 @@ def series_figure(view: View, names: dict[str, str], last_year: int) -> dict[str
 
 def series_title(view: View, names: dict[str, str]) -> tuple[str, str]:
     """Title and subtitle of the series card."""
-    if view.empty or view.product is None:
+    if view.empty or view.indicator is None:
         return "Serie 2023-2032", ""
-    by_locality = view.product["scope"] == "localidad"
+    by_locality = bool(view.indicator["by_locality"])
     chosen = [names.get(c, c) for c in view.state.localities] if by_locality else []
     title, subtitle = describe_selection(
-        "serie", indicator=view.product["indicator"], unit=view.product["unit"],
-        year=view.state.year, locality_names=chosen,
+        "serie", indicator=f"{view.indicator['code']} {view.indicator['name']}",
+        unit=view.indicator["unit"], year=view.cut.label, locality_names=chosen,
     )
     return title, subtitle + " · Pulse un año para verlo en el mapa"
 
@@ -89,9 +91,9 @@ def series_card() -> dbc.Card:
 
 def _update_series(stored: dict | None) -> tuple[Any, Any]:
     names = get_geo_context().names
-    view, snapshot = current_view(stored)
+    view, _ = current_view(stored)
     title, subtitle = series_title(view, names)
-    figure = series_figure(view, names, snapshot.last_year)
+    figure = series_figure(view, names)
     return figure, [title, html.Small(subtitle, className="card-subtitle d-block text-muted")]
 
 

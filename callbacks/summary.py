@@ -1,8 +1,9 @@
-"""Status summary: how many products are on track, at risk, behind or without report.
+"""Semáforo summary: how many indicators are in each class, and by entity or axis.
 
-Counts follow every filter (axis, entity, objective, localities, year); the
-bars split them by entity or by axis. Status is never colour alone: each tile
-and legend entry carries its symbol and label.
+Counts follow every filter and the counting rule of :func:`view.model.counted_rows`
+(with localities selected, the indicators reported by locality, once per
+locality; the citywide ones are counted apart). The tiles are the semáforo's
+legend too: each carries its symbol, label and threshold, never colour alone.
 """
 
 from __future__ import annotations
@@ -16,14 +17,16 @@ from dash import Input, Output, dcc, html
 from callbacks.components import card, graph_config
 from callbacks.series import empty_figure
 from callbacks.shell import STATE_STORE, current_view
+from data.config import SEMAFORO
 from data.schema import STATUS_LABELS, STATUSES
 from layers import build_status_bars
-from layers.formatting import format_number, format_percent
+from layers.formatting import format_number, format_percent, join_names
 from layers.theme import STATUS_SYMBOLS
-from view import View
+from view import View, get_geo_context
 
 __all__ = [
     "GROUPS",
+    "RULES",
     "SUMMARY_GRAPH",
     "SUMMARY_GROUP",
     "SUMMARY_KPIS",
@@ -32,6 +35,7 @@ __all__ = [
     "register",
     "status_bars_figure",
     "status_card",
+    "summary_note",
 ]
 
 SUMMARY_KPIS = "summary-kpis"
@@ -39,15 +43,26 @@ SUMMARY_GRAPH = "summary-graph"
 SUMMARY_GROUP = "summary-group"
 SUMMARY_NOTE = "summary-note"
 
+#: What each class means (the district's thresholds on PHV, data.config.SEMAFORO).
+RULES = {
+    "rojo": f"avance ≤ {format_percent(SEMAFORO['rojo'])}",
+    "amarillo": f"≤ {format_percent(SEMAFORO['amarillo'])}",
+    "verde": f"≤ {format_percent(SEMAFORO['verde'])}",
+    "naranja": f"> {format_percent(SEMAFORO['verde'])}",
+    "sin_dato": "sin reporte o sin meta",
+    "futuro": "después del corte",
+}
+
 #: Grouping choices of the bars: radio value -> (counts attribute, group column, noun).
 GROUPS = {"entidad": ("counts_by_entity", "entity_id", "Entidad"),
           "eje": ("counts_by_axis", "axis_id", "Eje")}
 
 
 def kpi_items(counts: pd.DataFrame) -> list[dict[str, Any]]:
-    """One item per status: ``{"status", "label", "symbol", "count", "share"}``.
+    """One item per class: ``{"status", "label", "symbol", "rule", "count", "share"}``.
 
     ``counts`` is :func:`data.progress.status_counts` without grouping (one row).
+    "futuro" appears only when something is in the future.
     """
     row = counts.iloc[0] if len(counts) else pd.Series(0, index=[*STATUSES, "total"])
     total = int(row["total"])
@@ -56,26 +71,29 @@ def kpi_items(counts: pd.DataFrame) -> list[dict[str, Any]]:
             "status": status,
             "label": STATUS_LABELS[status],
             "symbol": STATUS_SYMBOLS[status],
+            "rule": RULES[status],
             "count": int(row[status]),
             "share": (int(row[status]) / total) if total else float("nan"),
         }
         for status in STATUSES
+        if status != "futuro" or int(row[status])
     ]
 
 
 def status_bars_figure(counts: pd.DataFrame, group: str) -> dict[str, Any]:
-    """Stacked bars of product counts per status, one bar per entity or axis (a dict).
+    """Stacked bars of indicator counts per class, one bar per entity or axis (a dict).
 
     ``counts`` is :func:`data.progress.status_counts` by entity or axis with a
     ``label`` column (as in :class:`~view.model.View`); drawn by
     :func:`layers.status_figure.build_status_bars`, as the exports draw it.
     """
     if counts is None or counts.empty:
-        return empty_figure("Ningún producto cumple los filtros.")
+        return empty_figure("Ningún indicador cumple los filtros.")
     _attribute, key, noun = GROUPS[group]
     figure = build_status_bars(counts, key, by_label=noun)
     layout = figure["layout"]
-    layout["margin"] = {**layout["margin"], "t": 40, "r": 8}
+    layout["showlegend"] = False  # the tiles above are its legend; each segment has its symbol
+    layout["margin"] = {**layout["margin"], "t": 12, "r": 8}
     layout["height"] = max(240, 110 + 30 * len(counts))
     return figure
 
@@ -88,13 +106,12 @@ def _kpi_tile(item: dict[str, Any]) -> dbc.Col:
                 html.Span(item["symbol"], className="kpi-symbol", **{"aria-hidden": "true"}),
                 html.Span(format_number(item["count"]), className="kpi-count"),
                 html.Span(item["label"], className="kpi-label"),
-                html.Span(share, className="kpi-share"),
+                html.Span(f"{share} · {item['rule']}", className="kpi-share"),
             ],
             className=f"kpi-tile kpi-{item['status'].replace('_', '-')}",
-            role="status",
-            title=f"{item['label']}: {item['count']} productos ({share})",
+            title=f"{item['label']} ({item['rule']}): {item['count']} indicadores ({share})",
         ),
-        xs=6, md=3,
+        xs=6, md=4, xl=6,
     )
 
 
@@ -120,19 +137,32 @@ def status_card() -> dbc.Card:
                   config=graph_config("estado-productos", displayModeBar=False,
                                       responsive=False)),
     ]
-    return card(None, "Estado de los productos frente a la meta anual", body,
-                card_id="status-card")
+    return card(None, "Semáforo de los indicadores", body, card_id="status-card")
+
+
+def summary_note(view: View, names: dict[str, str]) -> str:
+    """What the counts count, in words (the counting rule made visible)."""
+    total = int(view.counts["total"].iloc[0]) if len(view.counts) else 0
+    if view.empty:
+        return view.message
+    cut = view.cut.label
+    if not view.state.localities:
+        return f"{format_number(total)} indicadores de producto vigentes · Bogotá D.C. · {cut}."
+    places = join_names([names.get(c, c) for c in view.state.localities])
+    indicators = view.rows["code"].nunique()
+    apart = len(view.city_rows)
+    per = (f"{format_number(indicators)} indicadores reportados por localidad"
+           if len(view.state.localities) == 1 else
+           f"{format_number(total)} casos ({format_number(indicators)} indicadores por "
+           f"localidad × {len(view.state.localities)} localidades)")
+    return (f"{per} · {places} · {cut}. Los {format_number(apart)} indicadores de ciudad se "
+            "muestran aparte.")
 
 
 def _update_summary(stored: dict | None, group: str) -> tuple[Any, Any, Any]:
     view, _ = current_view(stored)
     tiles, figure = _summary(view, group)
-    total = int(view.counts["total"].iloc[0]) if len(view.counts) else 0
-    note = (
-        f"{format_number(total)} productos con los filtros elegidos, {view.state.year}."
-        if total else view.message
-    )
-    return tiles, figure, note
+    return tiles, figure, summary_note(view, get_geo_context().names)
 
 
 def register(app) -> None:

@@ -1,11 +1,15 @@
-"""Tables (dash-ag-grid), sortable and searchable: products, and the map as a table.
+"""Tables (dash-ag-grid), sortable and searchable: indicators, localities, city indicators.
 
-* Products: one row per product matching the filters, with its value, target,
-  progress and status at the selected year for the selected localities (or the
-  city). A click on a row shows that product on the map and the series.
-* Localities: the map's indicator for each of the 20 localities (value, target,
-  progress, status), the accessible alternative to the map. A click on a row
-  adds the locality to the selection or removes it, like Shift+click on the map.
+* Indicadores: the indicators that count for the selection (the counting rule
+  of :func:`view.model.counted_rows`), with the semáforo, progress within the
+  term, value and target to date, gap and the latest written account at the
+  cut. A click on a row shows that indicator on the map, the series and the
+  sheet.
+* Localidades: the map's indicator for each of the 20 localities, the
+  accessible alternative to the map. A click on a row adds the locality to the
+  selection or removes it, like Shift+click on the map.
+* Indicadores de ciudad: with localities selected, the citywide indicators,
+  apart (they never count in a locality's semáforo).
 
 Numbers sort as numbers and read in es-CO format.
 """
@@ -21,24 +25,27 @@ from dash import Input, Output, Patch, html
 
 from callbacks.components import card
 from callbacks.shell import STATE_STORE, current_view
-from data.schema import LAST_YEAR, STATUSES
-from layers.formatting import format_number, format_percent, format_value, join_names
+from data.schema import STATUSES
+from layers.formatting import format_number, format_percent, format_points, format_value, join_names
 from layers.theme import status_legend_label
 from view import View, get_geo_context
 
 __all__ = [
+    "CITY_GRID",
+    "CITY_TITLE",
     "LOCALE_TEXT",
     "LOCALITY_GRID",
     "LOCALITY_TITLE",
     "TABLE_GRID",
     "TABLE_SEARCH",
     "TABLE_TITLE",
-    "YEAR_FIELDS",
+    "city_rows",
+    "city_title",
     "column_defs",
-    "column_year_patch",
     "locality_column_defs",
     "locality_rows",
     "locality_title",
+    "place_column_patch",
     "register",
     "table_card",
     "table_rows",
@@ -49,8 +56,14 @@ TABLE_GRID = "table-grid"
 #: Grid of the map's indicator by locality (the map's accessible alternative).
 LOCALITY_GRID = "table-locality-grid"
 LOCALITY_TITLE = "table-locality-title"
+#: Grid of the citywide indicators when localities are selected.
+CITY_GRID = "table-city-grid"
+CITY_TITLE = "table-city-title"
 TABLE_SEARCH = "table-search"
 TABLE_TITLE = "table-title"
+_TYPES = {"SUMA": "Suma", "CRECIENTE": "Creciente", "DECRECIENTE": "Decreciente",
+          "CONSTANTE": "Constante"}
+
 
 def _number(value: Any) -> float | None:
     number = pd.to_numeric(value, errors="coerce")
@@ -59,133 +72,163 @@ def _number(value: Any) -> float | None:
 
 _TEXT = {"function": "params.data ? params.data[params.colDef.field + '_text'] : ''"}
 _NUMBER = {"type": "numericColumn", "valueFormatter": _TEXT, "filter": "agNumberColumnFilter",
-           "getQuickFilterText": _TEXT, "minWidth": 120}
+           "getQuickFilterText": _TEXT, "minWidth": 96, "maxWidth": 140}
 _STATUS_CLASSES = {f"status-cell status-{s.replace('_', '-')}": f"params.data.status == '{s}'"
                    for s in STATUSES}
 
 
-def _measures(value: Any, target: Any, pct: Any, status: Any, unit: str) -> dict[str, Any]:
-    status = status if status in STATUSES else "no_report"
-    share = _number(pct)
+def _measures(row: Any, unit: str) -> dict[str, Any]:
+    status = row.status if row.status in STATUSES else "sin_dato"
+    share = _number(row.phv)
+    gap = _number(row.brecha)
     return {
-        "value": _number(value),
-        "value_text": format_value(value, unit),
-        "target": _number(target),
-        "target_text": format_value(target, unit),
+        "value": _number(row.av),
+        "value_text": format_value(row.av, unit),
+        "target": _number(row.ma),
+        "target_text": format_value(row.ma, unit),
         "pct": None if share is None else round(share * 100, 1),
         "pct_text": format_percent(share),
+        "gap": None if gap is None else round(gap * 100, 1),
+        "gap_text": format_points(gap, 1),
         "status": status,
         "status_label": status_legend_label(status),
     }
 
 
-def table_rows(view: View) -> list[dict[str, Any]]:
-    """Grid rows of ``view.products`` (JSON-ready; numbers also as es-CO text)."""
-    selected = view.state.product
-    rows = []
-    for r in view.products.itertuples(index=False):
-        rows.append({
-            "product_id": r.product_id,
-            "product": f"{r.product_id} · {r.name}",
-            "indicator": r.indicator,
-            "entity": getattr(r, "entity", r.entity_id),
-            "entity_name": getattr(r, "entity_name", r.entity_id),
-            "axis": getattr(r, "axis", r.axis_id),
-            "scope": "Por localidad" if r.scope == "localidad" else "Solo ciudad",
-            **_measures(r.value, r.target, r.pct, r.status, r.unit),
-            "selected": r.product_id == selected,
+def _indicator_rows(frame: pd.DataFrame, view: View, names: dict[str, str]) -> list[dict]:
+    selected = view.state.indicator
+    out = []
+    for r in frame.itertuples(index=False):
+        f = view.facts[r.code]
+        place = names.get(r.locality_code, "Bogotá D.C.")
+        out.append({
+            "row_id": f"{r.code}|{r.locality_code}",
+            "code": r.code,
+            "indicator": f"{r.code} · {f['name']}",
+            "product": f"{f['product_id']} · {f['product']}",
+            "entity": f["entity"],
+            "entity_name": f"{f['entity_name']} ({f['entity']})",
+            "axis": f["axis"],
+            "place": place,
+            "kind": f"{_TYPES.get(f['annualisation'], f['annualisation'])} · "
+                    f"{f['periodicity']}",
+            "account": (f"{r.text_period}: {r.text}" if r.text else "Sin texto de reporte"),
+            **_measures(r, f["unit"]),
+            "selected": r.code == selected,
         })
-    return rows
+    return out
+
+
+def table_rows(view: View, names: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Grid rows of ``view.rows`` (JSON-ready; numbers also as es-CO text)."""
+    return _indicator_rows(view.rows, view, names or {})
+
+
+def city_rows(view: View) -> list[dict[str, Any]]:
+    """Grid rows of ``view.city_rows``: the citywide indicators shown apart."""
+    return _indicator_rows(view.city_rows, view, {})
 
 
 def locality_rows(view: View, names: dict[str, str]) -> list[dict[str, Any]]:
-    """One row per locality with the map's indicator at the selected year."""
-    if view.empty or view.product is None or view.values.empty:
+    """One row per locality with the map's indicator at the cut."""
+    if view.empty or view.indicator is None or view.values.empty:
         return []
-    unit = view.product["unit"]
+    unit = view.indicator["unit"]
     chosen = set(view.state.localities)
+    values = view.values.rename(columns={"value": "av", "target": "ma", "pct": "phv"})
     rows = []
-    for r in view.values.sort_values("locality_code").itertuples(index=False):
+    for r in values.sort_values("locality_code").itertuples(index=False):
         code = str(r.locality_code)
         rows.append({
             "locality_code": code,
             "locality": f"{code} · {names.get(code, code)}",
-            **_measures(r.value, r.target, r.pct, r.status, unit),
+            **_measures(r, unit),
             "selected": code in chosen,
         })
     return rows
 
 
-def locality_column_defs(year: int) -> list[dict[str, Any]]:
-    """Columns of the locality grid; the value and target headers name ``year``."""
+def locality_column_defs() -> list[dict[str, Any]]:
+    """Columns of the locality grid."""
     return [
-        {"field": "locality", "headerName": "Localidad", "minWidth": 190, "flex": 1,
+        {"field": "locality", "headerName": "Localidad", "minWidth": 170, "flex": 2,
          "pinned": "left"},
-        {"field": "status_label", "headerName": "Estado", "minWidth": 130,
+        {"field": "status_label", "headerName": "Semáforo", "minWidth": 140, "flex": 1,
          "cellClassRules": _STATUS_CLASSES},
-        {"field": "pct", "headerName": "Avance", **_NUMBER, "minWidth": 100},
-        {"field": "value", "headerName": f"Valor {year}", **_NUMBER},
-        {"field": "target", "headerName": f"Meta {year}", **_NUMBER},
+        {"field": "pct", "headerName": "Avance en el periodo", **_NUMBER},
+        {"field": "value", "headerName": "Avance a la fecha", **_NUMBER},
+        {"field": "target", "headerName": "Meta a la fecha", **_NUMBER},
+        {"field": "gap", "headerName": "Brecha", **_NUMBER},
     ]
 
 
 def locality_title(view: View) -> str:
-    """Caption of the locality grid: which indicator, which year (or why it is empty)."""
-    if view.empty or view.product is None:
+    """Caption of the locality grid: which indicator, which cut (or why it is empty)."""
+    if view.empty or view.indicator is None:
         return view.message
-    if view.map_note:
+    if not view.indicator["by_locality"]:
         return view.map_note
-    return f"{view.product['indicator']} por localidad · {view.state.year}"
+    return (f"{view.indicator['code']} {view.indicator['name']} por localidad · "
+            f"corte {view.cut.label}")
 
 
-def column_defs(year: int) -> list[dict[str, Any]]:
-    """Grid columns; the value and target headers name ``year``."""
-    number, status_classes = _NUMBER, _STATUS_CLASSES
-    return [
-        {"field": "product", "headerName": "Producto", "minWidth": 220, "flex": 2,
-         "tooltipField": "indicator", "pinned": "left"},
-        {"field": "status_label", "headerName": "Estado", "minWidth": 130,
-         "cellClassRules": status_classes},
-        {"field": "pct", "headerName": "Avance", **number, "minWidth": 100},
-        {"field": "value", "headerName": f"Valor {year}", **number},
-        {"field": "target", "headerName": f"Meta {year}", **number},
-        {"field": "entity", "headerName": "Entidad", "minWidth": 100,
-         "tooltipField": "entity_name"},
-        {"field": "axis", "headerName": "Eje", "minWidth": 150},
-        {"field": "indicator", "headerName": "Indicador", "minWidth": 260, "flex": 2,
-         "tooltipField": "indicator"},
-        {"field": "scope", "headerName": "Alcance", "minWidth": 120},
-    ]
+def column_defs(with_place: bool = False) -> list[dict[str, Any]]:
+    """Columns of the indicator grids; the locality column (index 1) shows ``with_place``.
 
-
-#: Columns whose header names the year (the only part of the columns that changes).
-YEAR_FIELDS = ("value", "target")
-
-
-def column_year_patch(columns: list[dict[str, Any]]) -> Patch:
-    """A ``Patch`` of a grid's ``columnDefs`` that sets only the year headers of ``columns``.
-
-    The grids start with the full columns in the layout (:func:`table_card`);
-    an interaction then sends two header names instead of every column definition.
+    The indicator wraps; the gap, type, axis, product and account columns start
+    hidden (the "Columnas" menu of the grid shows them).
     """
+    columns = [
+        {"field": "indicator", "headerName": "Indicador", "minWidth": 240, "flex": 3,
+         "wrapText": True, "autoHeight": True, "tooltipField": "product", "pinned": "left"},
+        {"field": "entity", "headerName": "Entidad", "minWidth": 90, "maxWidth": 120,
+         "tooltipField": "entity_name"},
+        {"field": "status_label", "headerName": "Semáforo", "minWidth": 140, "flex": 1,
+         "cellClassRules": _STATUS_CLASSES},
+        {"field": "pct", "headerName": "Avance en el periodo", **_NUMBER},
+        {"field": "value", "headerName": "Avance a la fecha", **_NUMBER, "maxWidth": 170},
+        {"field": "target", "headerName": "Meta a la fecha", **_NUMBER, "maxWidth": 170},
+        {"field": "gap", "headerName": "Brecha", **_NUMBER, "hide": True},
+        {"field": "kind", "headerName": "Tipo · periodicidad", "minWidth": 170, "hide": True},
+        {"field": "axis", "headerName": "Eje", "minWidth": 150, "hide": True},
+        {"field": "product", "headerName": "Producto", "minWidth": 220, "hide": True},
+        {"field": "account", "headerName": "Último reporte", "minWidth": 260, "flex": 2,
+         "wrapText": True, "autoHeight": True, "hide": True},
+    ]
+    columns.insert(1, {"field": "place", "headerName": "Localidad", "minWidth": 120,
+                       "maxWidth": 170, "hide": not with_place})
+    return columns
+
+
+def place_column_patch(with_place: bool) -> Patch:
+    """A ``Patch`` of the grid's ``columnDefs`` that only shows or hides the locality."""
     patch = Patch()
-    for index, column in enumerate(columns):
-        if column["field"] in YEAR_FIELDS:
-            patch[index]["headerName"] = column["headerName"]
+    patch[1]["hide"] = not with_place
     return patch
 
 
 def table_title(view: View, names: dict[str, str]) -> str:
-    """The grid's caption: how many products, where and when."""
+    """The grid's caption: how many indicators, where and when."""
     where = join_names([names.get(c, c) for c in view.state.localities]) or "Bogotá D.C."
-    count = format_number(len(view.products))
-    noun = "producto" if len(view.products) == 1 else "productos"
-    return f"{count} {noun} · {where} · {view.state.year}"
+    count = format_number(len(view.rows))
+    noun = "fila" if len(view.rows) == 1 else "filas"
+    what = "indicadores reportados por localidad" if view.state.localities else \
+        "indicadores de producto vigentes"
+    return f"{count} {noun} · {what} · {where} · corte {view.cut.label}"
+
+
+def city_title(view: View) -> str:
+    """Caption of the citywide grid."""
+    if not view.state.localities:
+        return ("Sin localidad elegida: todos los indicadores están en la pestaña "
+                "«Indicadores».")
+    return (f"{format_number(len(view.city_rows))} indicadores que se reportan solo para toda "
+            "la ciudad: no cuentan en el semáforo de la localidad.")
 
 
 #: Spanish texts of the grid's own interface.
 LOCALE_TEXT = {
-    "noRowsToShow": "Ningún producto cumple los filtros",
+    "noRowsToShow": "Ningún indicador cumple los filtros",
     "loadingOoo": "Cargando…",
     "page": "Página",
     "of": "de",
@@ -211,7 +254,6 @@ LOCALE_TEXT = {
 
 
 def _grid(grid_id: str, row_id: str, height: str, columns: list[dict]) -> dag.AgGrid:
-    # Full columns here; the table callback only patches their year headers.
     return dag.AgGrid(
         id=grid_id,
         rowData=[],
@@ -232,33 +274,38 @@ def _grid(grid_id: str, row_id: str, height: str, columns: list[dict]) -> dag.Ag
 
 
 def table_card() -> dbc.Card:
-    """The card: a products tab and a localities tab (the map as a table)."""
+    """The card: indicators, localities (the map as a table) and citywide indicators."""
     search = dbc.Input(
-        id=TABLE_SEARCH, type="search", placeholder="Buscar producto, entidad, eje, localidad…",
+        id=TABLE_SEARCH, type="search",
+        placeholder="Buscar indicador, entidad, eje, localidad…",
         debounce=0.3, className="table-search mb-2",
     )
     search_label = html.Label("Buscar en las tablas", htmlFor=TABLE_SEARCH,
                               className="visually-hidden")
-    products = html.Div([
+    indicators = html.Div([
         html.P(id=TABLE_TITLE, className="form-text mt-2 mb-2"),
-        _grid(TABLE_GRID, "product_id", "420px", column_defs(LAST_YEAR)),
-        html.P("Pulse una fila para ver ese producto en el mapa y la serie.",
+        _grid(TABLE_GRID, "row_id", "460px", column_defs()),
+        html.P("Pulse una fila para ver ese indicador en el mapa, la serie y la ficha.",
                className="form-text mb-0 mt-1"),
     ])
     localities = html.Div([
         html.P(id=LOCALITY_TITLE, className="form-text mt-2 mb-2"),
-        _grid(LOCALITY_GRID, "locality_code", "420px",
-              locality_column_defs(LAST_YEAR)),
+        _grid(LOCALITY_GRID, "locality_code", "460px", locality_column_defs()),
         html.P("Los datos del mapa en forma de tabla. Pulse una fila para añadir esa "
                "localidad a la selección o quitarla.", className="form-text mb-0 mt-1"),
+    ])
+    city = html.Div([
+        html.P(id=CITY_TITLE, className="form-text mt-2 mb-2"),
+        _grid(CITY_GRID, "row_id", "360px", column_defs()),
     ])
     body = [
         search_label,
         search,
         dbc.Tabs(
-            [dbc.Tab(products, label="Productos", tab_id="productos"),
-             dbc.Tab(localities, label="Localidades (datos del mapa)", tab_id="localidades")],
-            active_tab="productos",
+            [dbc.Tab(indicators, label="Indicadores", tab_id="indicadores"),
+             dbc.Tab(localities, label="Localidades (datos del mapa)", tab_id="localidades"),
+             dbc.Tab(city, label="Indicadores de ciudad", tab_id="ciudad")],
+            active_tab="indicadores",
         ),
     ]
     return card(None, "Tablas", body, card_id="table-card")
@@ -267,16 +314,15 @@ def table_card() -> dbc.Card:
 def _update_tables(stored: dict | None) -> tuple[Any, ...]:
     view, _ = current_view(stored)
     names = get_geo_context().names
-    year = view.state.year
     return (
-        table_rows(view), column_year_patch(column_defs(year)), table_title(view, names),
-        locality_rows(view, names), column_year_patch(locality_column_defs(year)),
-        locality_title(view),
+        table_rows(view, names), place_column_patch(bool(view.state.localities)),
+        table_title(view, names), locality_rows(view, names), locality_title(view),
+        city_rows(view), city_title(view),
     )
 
 
-def _search_tables(text: str | None) -> tuple[Patch, Patch]:
-    patches = Patch(), Patch()
+def _search_tables(text: str | None) -> tuple[Patch, Patch, Patch]:
+    patches = Patch(), Patch(), Patch()
     for patch in patches:
         patch["quickFilterText"] = text or ""
     return patches
@@ -289,13 +335,15 @@ def register(app) -> None:
         Output(TABLE_GRID, "columnDefs"),
         Output(TABLE_TITLE, "children"),
         Output(LOCALITY_GRID, "rowData"),
-        Output(LOCALITY_GRID, "columnDefs"),
         Output(LOCALITY_TITLE, "children"),
+        Output(CITY_GRID, "rowData"),
+        Output(CITY_TITLE, "children"),
         Input(STATE_STORE, "data"),
     )(_update_tables)
     app.callback(
         Output(TABLE_GRID, "dashGridOptions"),
         Output(LOCALITY_GRID, "dashGridOptions"),
+        Output(CITY_GRID, "dashGridOptions"),
         Input(TABLE_SEARCH, "value"),
         prevent_initial_call=True,
     )(_search_tables)

@@ -72,6 +72,7 @@ class UploadCheck:
     preview: list[dict] = field(default_factory=list)
     summary: dict[str, int] = field(default_factory=dict)
     pending: dict | None = None
+    warnings: list[dict] = field(default_factory=list)
 
 
 def decode_contents(contents: str | None) -> bytes | None:
@@ -86,7 +87,9 @@ def decode_contents(contents: str | None) -> bytes | None:
 
 def _refused(error: SubmitError) -> UploadCheck:
     message = {"no_token": _NO_TOKEN, "bad_token": _BAD_TOKEN}.get(error.reason, error.message)
-    return UploadCheck(False, message, errors=[issue_json(i) for i in error.issues])
+    errors = sorted((issue_json(i) for i in error.issues),
+                    key=lambda e: (e["row"] is None, e["row"] or 0))
+    return UploadCheck(False, message, errors=errors)
 
 
 def _submission(token: str | None, contents: str | None, filename: str | None):
@@ -107,8 +110,10 @@ def check_upload(token: str | None, contents: str | None, filename: str | None
                "vista previa y confirme para publicarlo.")
     pending = {"base_version": submission.base_version, "sha256": parsed.sha256,
                "file_name": parsed.file_name}
+    warnings = sorted((issue_json(i) for i in parsed.warnings),
+                      key=lambda w: (w["row"] is None, w["row"] or 0))
     return UploadCheck(True, message, preview=_preview_rows(submission.preview),
-                       summary=summary, pending=pending)
+                       summary=summary, pending=pending, warnings=warnings)
 
 
 def confirm_upload(token: str | None, contents: str | None, filename: str | None,
@@ -140,10 +145,11 @@ def version_text() -> list:
 
 def _preview_rows(preview) -> list[dict]:
     return [
-        {"producto": r.product_id, "nombre": r.product, "anio": int(r.year),
-         "localidad": r.locality_code,
+        {"codigo": r.code, "nombre": r.name, "periodo": f"{int(r.year)}-T{int(r.quarter)}",
+         "localidad": "Ciudad" if r.locality_code == "00" else r.locality_code,
          "anterior": format_number(r.old_value, None),
          "nuevo": format_number(r.new_value, None),
+         "texto": r.new_text or "—",
          "cambio": CHANGE_LABELS[r.change]}
         for r in preview.itertuples()
     ]
@@ -160,13 +166,16 @@ _ERROR_COLUMNS = [
      "autoHeight": True},
 ]
 _PREVIEW_COLUMNS = [
-    {"field": "producto", "headerName": "Producto", "maxWidth": 110},
-    {"field": "nombre", "headerName": "Nombre", "flex": 1},
-    {"field": "anio", "headerName": "Año", "maxWidth": 90},
+    {"field": "codigo", "headerName": "Indicador", "maxWidth": 110},
+    {"field": "nombre", "headerName": "Nombre", "flex": 1, "wrapText": True,
+     "autoHeight": True},
+    {"field": "periodo", "headerName": "Trimestre", "maxWidth": 110},
     {"field": "localidad", "headerName": "Localidad", "maxWidth": 110},
-    {"field": "anterior", "headerName": "Valor anterior", "maxWidth": 150},
-    {"field": "nuevo", "headerName": "Valor nuevo", "maxWidth": 150},
-    {"field": "cambio", "headerName": "Cambio", "maxWidth": 130},
+    {"field": "anterior", "headerName": "Valor anterior", "maxWidth": 140},
+    {"field": "nuevo", "headerName": "Valor nuevo", "maxWidth": 130},
+    {"field": "texto", "headerName": "Texto del reporte", "flex": 1, "wrapText": True,
+     "autoHeight": True},
+    {"field": "cambio", "headerName": "Cambio", "maxWidth": 120},
 ]
 
 
@@ -187,23 +196,30 @@ def render_check(check: UploadCheck) -> list:
         className="ag-theme-alpine",
     )
     title = "Vista previa de los cambios" if check.ok else "Problemas encontrados"
-    return [alert, html.H2(title, className="h5"), grid]
+    notes = []
+    if check.warnings:
+        notes = [dbc.Alert([
+            html.Strong("Advertencias (no impiden publicar): "),
+            html.Ul([html.Li((f"Fila {w['row']}: " if w["row"] else "") + w["message"])
+                     for w in check.warnings], className="mb-0"),
+        ], color="warning", className="mb-3 upload-warnings")]
+    return [alert, *notes, html.H2(title, className="h5"), grid]
 
 
 #: Where the app factory mounts this page.
 PATH = "/subir"
 
 _FORMAT_HELP = [
-    "Archivo CSV (UTF-8 o Latin-1, separado por comas o punto y coma) o XLSX, de máximo "
-    "10 MB, con los encabezados ",
-    html.Code("producto, anio, localidad, valor"),
-    " y, opcional, ",
+    "Archivo CSV (UTF-8, UTF-16 o Latin-1, separado por comas, punto y coma o tabulador) "
+    "o XLSX, de máximo 10 MB, con los encabezados ",
+    html.Code("codigo, anio, trimestre, localidad, valor"),
+    " y, opcionales, ",
+    html.Code("texto"), " (lo que se hizo y, si hay retraso, por qué) y ",
     html.Code("fecha_reporte"),
-    f" (AAAA-MM-DD). Años de {FIRST_YEAR} a {LAST_YEAR}; localidad 01 a 20, o vacía (00) "
-    "para toda la ciudad. Solo puede reportar los productos de su entidad; los "
-    "identificadores están en ",
-    html.A("/api/catalogo", href="/api/catalogo", target="_blank"),
-    ".",
+    f" (AAAA-MM-DD). Una fila por indicador, trimestre (1 a 4) y lugar; años de {FIRST_YEAR} "
+    f"a {LAST_YEAR}; localidad 01 a 20 para los indicadores que se reportan por localidad, "
+    "o vacía para toda la ciudad. Cada entidad reporta solo los indicadores de los que es "
+    "responsable.",
 ]
 
 

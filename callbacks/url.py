@@ -36,7 +36,7 @@ from callbacks.map import MAP_CLEAR, MAP_CLICK_STORE, MAP_LAYERS
 from callbacks.series import SERIES_GRAPH
 from callbacks.shell import STATE_STORE, URL
 from callbacks.table import LOCALITY_GRID, TABLE_GRID
-from callbacks.year import PLAY_INTERVAL, YEAR_SLIDER
+from callbacks.year import PLAY_INTERVAL, YEAR_QUARTER, YEAR_SLIDER, quarter_value, state_quarter
 from data import Catalog
 from view import (
     Snapshot,
@@ -67,9 +67,10 @@ CONTROLS = {
     "axes": FILTER_AXIS,
     "entities": FILTER_ENTITY,
     "objective": FILTER_OBJECTIVE,
-    "product": FILTER_PRODUCT,
+    "indicator": FILTER_PRODUCT,
     "localities": FILTER_LOCALITY,
     "year": YEAR_SLIDER,
+    "quarter": YEAR_QUARTER,
     "measure": FILTER_MEASURE,
     "layers": MAP_LAYERS,
 }
@@ -105,9 +106,10 @@ def state_from_controls(values: dict[str, Any], fallback: ViewState) -> ViewStat
         axes=_as_tuple(values.get(FILTER_AXIS)),
         entities=_as_tuple(values.get(FILTER_ENTITY)),
         objective=None if objective in (None, "") else int(objective),
-        product=values.get(FILTER_PRODUCT) or None,
+        indicator=values.get(FILTER_PRODUCT) or None,
         localities=_as_tuple(values.get(FILTER_LOCALITY)),
         year=int(year) if year is not None else fallback.year,
+        quarter=state_quarter(values.get(YEAR_QUARTER, quarter_value(fallback.quarter))),
         measure=measure or fallback.measure,
         layers=_as_tuple(values.get(MAP_LAYERS)),
     )
@@ -143,7 +145,8 @@ def next_state(
     series_click : dict, optional
         The series ``clickData``.
     table_click : dict, optional
-        The products grid's ``cellClicked`` (its ``rowId`` is the product id).
+        The indicators grid's ``cellClicked`` (its ``rowId`` is the indicator code
+        and place, ``"1.1.1|08"``).
     locality_click : dict, optional
         The localities grid's ``cellClicked`` (its ``rowId`` is the locality
         code); it adds or removes the locality, like Shift+click on the map.
@@ -160,9 +163,9 @@ def next_state(
     if trigger in CONTROL_IDS:
         state = state_from_controls(controls or {}, current)
         facets = Snapshot.of(catalog).facets
-        matching = set(facets.product_ids[facets.matching(state)])
-        if trigger in _NARROWING and state.product not in matching:
-            state = replace(state, product=None)
+        matching = set(facets.codes[facets.matching(state)])
+        if trigger in _NARROWING and state.indicator not in matching:
+            state = replace(state, indicator=None)
         return state, [], False
     if trigger == MAP_CLICK_STORE and map_click and map_click.get("code"):
         localities = toggle_locality(
@@ -177,16 +180,17 @@ def next_state(
         return replace(current, localities=toggle_locality(current.localities, code, True)), \
             [], False
     if trigger == TABLE_GRID and table_click and table_click.get("rowId"):
-        return replace(current, product=str(table_click["rowId"])), [], False
+        code = str(table_click["rowId"]).split("|", 1)[0]
+        return replace(current, indicator=code), [], False
     if trigger == CLEAR_BUTTON:
         keep = default_state(catalog)
-        return replace(keep, year=current.year, measure=current.measure,
-                       layers=current.layers), [], False
+        return replace(keep, year=current.year, quarter=current.quarter,
+                       measure=current.measure, layers=current.layers), [], False
     if trigger == MAP_CLEAR:
         return replace(current, localities=()), [], False
     if trigger == PLAY_INTERVAL:
-        year, done = next_year(current.year)
-        return replace(current, year=year), [], done
+        year, done = next_year(current.year, last=default_state(catalog).year)
+        return replace(current, year=year, quarter=None), [], done
     return current, [], False
 
 
@@ -196,9 +200,10 @@ def control_values(state: ViewState) -> list[Any]:
         list(state.axes),
         list(state.entities),
         state.objective,
-        state.product,
+        state.indicator,
         list(state.localities),
         state.year,
+        quarter_value(state.quarter),
         state.measure,
         list(state.layers),
     ]
@@ -213,7 +218,7 @@ def page_search(state: ViewState, catalog: Catalog) -> str:
 def cached_filter_options(catalog: Catalog, state: ViewState) -> tuple[dict[str, list[dict]], str]:
     """:func:`view.filters.filter_options` memoised in the snapshot, with its digest.
 
-    The options depend only on the axis, entity, objective and product of
+    The options depend only on the axis, entity, objective and indicator of
     ``state``. Returns ``(options, digest)``: the digest (16 hex characters)
     identifies the options, so the callback can tell whether the browser
     already holds them. The returned lists are shared: do not modify them.
@@ -225,7 +230,7 @@ def cached_filter_options(catalog: Catalog, state: ViewState) -> tuple[dict[str,
         text = json.dumps(options, ensure_ascii=False, sort_keys=True, default=str)
         return options, hashlib.sha256(text.encode()).hexdigest()[:16]
 
-    key = (state.axes, state.entities, state.objective, state.product)
+    key = (state.axes, state.entities, state.objective, state.indicator)
     return snapshot.options(key, build)
 
 

@@ -1,8 +1,11 @@
-"""The year bar: slider 2023-2032 and a play button (a ``dcc.Interval`` steps the years).
+"""The year bar: slider 2023-2032, quarter of the cut, and a play button.
 
-A press toggles playing, in the browser (no round trip); the URL callback sets
-``play_done`` in the state store when the last year is reached, which stops
-the timer.
+The slider marks the years after the data's cut as future (○, muted): they
+show the targets, never "sin dato". Playback (a ``dcc.Interval`` steps the
+years) runs from 2023 to the cut's year and stops there; a press toggles
+playing in the browser (no round trip); the URL callback sets ``play_done`` in
+the state store when the cut's year is reached, which stops the timer. With
+``prefers-reduced-motion`` the play button is hidden (``assets/dashboard.css``).
 """
 
 from __future__ import annotations
@@ -12,21 +15,56 @@ import json
 from dash import Input, Output, State, dcc, html
 
 from callbacks.shell import STATE_STORE
-from data.schema import FIRST_YEAR, LAST_YEAR, YEARS
+from data.method import Period
+from data.schema import FIRST_YEAR, LAST_YEAR, QUARTERS, YEARS
+from view import current_snapshot
 
-__all__ = ["PLAY_BUTTON", "PLAY_INTERVAL", "PLAY_MS", "PLAY_TEXT", "YEAR_SLIDER",
-           "play_toggle", "register", "year_bar"]
+__all__ = ["LAST_CUT", "PLAY_BUTTON", "PLAY_INTERVAL", "PLAY_MS", "PLAY_TEXT", "YEAR_QUARTER",
+           "YEAR_SLIDER", "play_toggle", "quarter_options", "quarter_value", "register",
+           "state_quarter", "year_bar", "year_marks"]
 
 YEAR_SLIDER = "year-slider"
+YEAR_QUARTER = "year-quarter"
+#: Value of the quarter control for "the latest cut of the year".
+LAST_CUT = "ultimo"
 PLAY_BUTTON = "year-play"
 PLAY_INTERVAL = "year-interval"
 #: Milliseconds between years while playing.
 PLAY_MS = 1400
 #: Play button texts: ``(button text, aria-label)`` while stopped and while playing.
 PLAY_TEXT = {
-    "stopped": ("▶ Reproducir", f"Reproducir los años {FIRST_YEAR} a {LAST_YEAR}"),
+    "stopped": ("▶ Reproducir", f"Reproducir los años desde {FIRST_YEAR} hasta el corte"),
     "playing": ("❚❚ Pausar", "Pausar la animación de los años"),
 }
+
+
+def quarter_value(quarter: int | None) -> str:
+    """The quarter control's value for a state's quarter (None: :data:`LAST_CUT`)."""
+    return LAST_CUT if quarter is None else str(quarter)
+
+
+def state_quarter(value: object) -> int | None:
+    """A state's quarter from the control's value (anything unexpected: None)."""
+    text = str(value or "")
+    return int(text) if text in {str(q) for q in QUARTERS} else None
+
+
+def quarter_options(year: int, data_cut: Period) -> list[dict]:
+    """Options of the quarter control; quarters after the data's cut say "futuro"."""
+    options = [{"label": "Último corte del año", "value": LAST_CUT}]
+    for quarter in QUARTERS:
+        period = Period(year, quarter)
+        future = " (futuro)" if period > data_cut else ""
+        options.append({"label": f"{period.label}{future}", "value": str(quarter)})
+    return options
+
+
+def year_marks(data_cut: Period) -> dict[int, dict]:
+    """Slider marks: the years up to the cut plain, later ones muted with ○."""
+    return {year: ({"label": str(year)} if year <= data_cut.year else
+                   {"label": f"{year} ○", "style": {"color": "#5A6270",
+                                                     "fontStyle": "italic"}})
+            for year in YEARS}
 
 
 def play_toggle(playing: bool) -> tuple[bool, str, str]:
@@ -35,8 +73,8 @@ def play_toggle(playing: bool) -> tuple[bool, str, str]:
     return (not playing), text, label
 
 
-def year_bar(year: int) -> html.Div:
-    """The year control, initialised with ``year``."""
+def year_bar(year: int, data_cut: Period) -> html.Div:
+    """The year control, initialised with ``year``; ``data_cut`` marks the future."""
     text, label = PLAY_TEXT["stopped"]
     return html.Div(
         [
@@ -47,11 +85,20 @@ def year_bar(year: int) -> html.Div:
             html.Div(
                 dcc.Slider(
                     id=YEAR_SLIDER, min=FIRST_YEAR, max=LAST_YEAR, step=1, value=year,
-                    marks={y: str(y) for y in YEARS}, included=False, updatemode="mouseup",
+                    marks=year_marks(data_cut), included=False, updatemode="mouseup",
                     allow_direct_input=False,
                 ),
                 className="year-slider",
             ),
+            html.Div([
+                html.Label("Trimestre", htmlFor=YEAR_QUARTER, className="visually-hidden"),
+                dcc.Dropdown(id=YEAR_QUARTER, options=quarter_options(year, data_cut),
+                             value=LAST_CUT, clearable=False, searchable=False,
+                             className="year-quarter"),
+            ], className="year-quarter-field"),
+            html.P(["Corte de los datos: ", html.Strong(data_cut.label),
+                    html.Span(" · ○ años futuros: solo metas", className="text-muted")],
+                   className="year-cut small mb-0"),
             dcc.Interval(id=PLAY_INTERVAL, interval=PLAY_MS, disabled=True),
         ],
         className="year-bar",
@@ -72,8 +119,15 @@ function(clicks, stored, disabled) {{
 """
 
 
+def _quarter_options(year: int | None) -> list[dict]:
+    cut = current_snapshot().data_cut
+    return quarter_options(int(year) if year else cut.year, cut)
+
+
 def register(app) -> None:
-    """Attach the play toggle (clientside) to ``app``."""
+    """Attach the play toggle (clientside) and the quarter options to ``app``."""
+    app.callback(Output(YEAR_QUARTER, "options"), Input(YEAR_SLIDER, "value"))(
+        _quarter_options)
     app.clientside_callback(
         _PLAY_JS,
         Output(PLAY_INTERVAL, "disabled"),

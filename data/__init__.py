@@ -8,6 +8,6 @@ so that ``import data`` stays light.
 
 from data.catalog import Catalog, DataVersion
 from data.config import Settings, load_settings
-from data.validation import CatalogError, Issue
+from data.issues import CatalogError, Issue
 
 __all__ = ["Catalog", "CatalogError", "DataVersion", "Issue", "Settings", "load_settings"]

@@ -9,7 +9,7 @@ from pathlib import Path
 __all__ = [
     "DATA_DIR",
     "PROJECT_ROOT",
-    "STATUS_THRESHOLDS",
+    "SEMAFORO",
     "Settings",
     "load_settings",
 ]
@@ -17,9 +17,10 @@ __all__ = [
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(__file__).resolve().parent
 
-#: Status ("semáforo") thresholds on the share of the year's target reached.
-#: The one place where they are configured.
-STATUS_THRESHOLDS = {"on_track": 0.90, "at_risk": 0.70}
+#: The district's semáforo: upper bound (inclusive) of PHV, the progress within
+#: the term, for each class; above the last, "naranja" (over-execution).
+#: The one place where the thresholds are configured (METHODOLOGY.md).
+SEMAFORO = {"rojo": 0.50, "amarillo": 0.75, "verde": 1.25}
 
 
 def _default_sources_dir() -> Path | None:

@@ -1,40 +1,59 @@
 """Parse and check a progress report uploaded by an entity (CSV or XLSX).
 
-The file holds the observations table of the matrix format (``data/README.md``):
-headers ``producto, anio, localidad, valor`` and, optionally, ``fecha_reporte``.
-The file itself is checked first (size, extension, content, zip bombs, macros,
-formula cells, headers); the rows are then checked by
-:func:`data.validation.observation_issues`, the same rules as the matrix, plus
-the rule that an entity reports only its own products.
+The file holds the ``avances`` table of the matrix format (``data/README.md``):
+headers ``codigo, anio, trimestre, localidad, valor`` and, optionally,
+``texto, fecha_reporte``. The file itself is checked first, bounded before any
+real work is done (size, extension, encoding, CSV quoting, zip structure and
+sizes, macros, XML declarations, the sheet's declared size, formula cells,
+headers); then the rows, by :func:`data.validation.report_issues` (the rules of
+the matrix), plus the upload's own rules: an entity reports only its own
+indicators, and only quarters that have ended (in Bogotá).
+
+Warnings never block (``ParsedReport.warnings``): a red or amber status with no
+written account, a value in a quarter the indicator's periodicity does not
+report, a report of an indicator not in force.
 
 Rows are numbered as in the file: the header is row 1, the first data row 2.
-Nothing here writes anywhere; publishing is :func:`data.store.publish_observations`.
+Nothing here writes anywhere; publishing is :func:`data.store.publish_reports`.
 """
 
 from __future__ import annotations
 
-import csv
 import difflib
 import hashlib
 import hmac
 import io
-import math
+import posixpath
+import re
 import zipfile
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from pathlib import PurePath
+from xml.etree.ElementTree import ParseError
 
+import defusedxml.ElementTree as safe_xml
 import pandas as pd
+from defusedxml import DefusedXmlException
 
 from data.catalog import Catalog
 from data.config import Settings
-from data.schema import FILE_COLUMNS
-from data.validation import CatalogError, Issue, normalize_header, observation_issues
+from data.issues import CatalogError, Issue
+from data.matrix import csv_grid, decode_text
+from data.method import Period
+from data.schema import FILE_COLUMNS, STATUS_LABELS
+from data.validation import cell_text, header_key, parse_number, report_issues
 
 __all__ = [
     "ADMIN",
     "CHANGE_LABELS",
     "MAX_BYTES",
+    "MAX_CELLS",
+    "MAX_COLUMNS",
+    "MAX_MEMBERS",
+    "MAX_RATIO",
+    "MAX_ROWS",
+    "MAX_UNCOMPRESSED",
+    "MAX_XML_PART",
     "ParsedReport",
     "ReportError",
     "entity_for_token",
@@ -44,14 +63,20 @@ __all__ = [
     "publish_report",
 ]
 
-#: Largest accepted upload.
+#: Largest accepted upload (bytes).
 MAX_BYTES = 10 * 1024 * 1024
-#: Limits that stop XLSX zip bombs before any XML is parsed.
+#: Zip limits of an XLSX, checked before any XML is parsed: total uncompressed
+#: size, compression ratio of a member larger than 1 MB, number of members.
 MAX_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 200
-MAX_MEMBERS = 2_000
-#: Most data rows a report may have (the whole policy is ~8.000 rows).
+MAX_MEMBERS = 1_000
+#: Largest XML part other than the sheet read (openpyxl loads those whole).
+MAX_XML_PART = 16 * 1024 * 1024
+#: Most data rows, columns and cells a report may have (the whole policy, by
+#: locality and quarter, is a few thousand rows).
 MAX_ROWS = 50_000
+MAX_COLUMNS = 50
+MAX_CELLS = 500_000
 
 #: Caller id of the administration token (``BOGOTA_TI_ADMIN_TOKEN``).
 ADMIN = "admin"
@@ -59,18 +84,25 @@ ADMIN = "admin"
 #: Labels of the ``change`` column of :func:`preview_changes`.
 CHANGE_LABELS = {"new": "Nuevo", "changed": "Cambia", "same": "Sin cambio"}
 
-_COLUMNS = FILE_COLUMNS["observations"]
-_REQUIRED = ("producto", "anio", "localidad", "valor")
-_HEADER_ALIASES = {"ano": "anio", "codigo_localidad": "localidad"}
+_COLUMNS = FILE_COLUMNS["reports"]
+_REQUIRED = ("codigo", "anio", "trimestre", "localidad", "valor")
 _FORMULA_PREFIXES = ("=", "+", "-", "@")
-_EXPECTED = "producto, anio, localidad, valor y, opcional, fecha_reporte"
+_EXPECTED = "codigo, anio, trimestre, localidad, valor y, opcionales, texto y fecha_reporte"
 _SHEET = "avances"
+_MONTHS = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre")
+_REPORTED_IN = {"semestral": (2, 4), "anual": (4,)}
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_XML_START = (b"<", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00")
+_DAMAGED = ("ábralo en Excel, guárdelo de nuevo como «Libro de Excel (.xlsx)» y vuelva a "
+            "cargarlo.")
 
 
 class ReportError(CatalogError):
     """The report was rejected; ``issues`` says why and ``status`` is the HTTP code.
 
-    ``status`` is 413 (too large), 403 (a product of another entity) or 422.
+    ``status`` is 413 (too large), 403 (an indicator of another entity) or 422.
     """
 
     def __init__(self, issues, source_name: str = "", status: int = 422) -> None:
@@ -82,15 +114,17 @@ class ReportError(CatalogError):
 class ParsedReport:
     """A report that passed every check, ready to preview and publish.
 
-    ``observations`` has the columns of ``data.schema.COLUMNS["observations"]``,
-    typed like :attr:`data.catalog.Catalog.observations`.
+    ``reports`` has the columns of ``data.schema.COLUMNS["reports"]``, typed
+    like :attr:`data.catalog.Catalog.reports`; ``warnings`` lists what should
+    be looked at before publishing (never blocking).
     """
 
     file_name: str
     file_format: str
     sha256: str
     size_bytes: int
-    observations: pd.DataFrame
+    reports: pd.DataFrame
+    warnings: list[Issue] = field(default_factory=list)
 
 
 def entity_for_token(token: str | None, settings: Settings) -> str | None:
@@ -113,14 +147,14 @@ def entity_for_token(token: str | None, settings: Settings) -> str | None:
 
 
 def issue_json(issue: Issue) -> dict[str, object]:
-    """``{row, column, value, message}`` of an issue, as the upload API answers."""
+    """``{row, column, value, message, warning}`` of an issue, as the upload API answers."""
     return {"row": issue.row, "column": issue.column, "value": issue.value,
-            "message": issue.message}
+            "message": issue.message, "warning": issue.warning}
 
 
 def parse_report(content: bytes, file_name: str, catalog: Catalog,
-                 entity_id: str | None = None) -> ParsedReport:
-    """Check an uploaded report and return its typed rows.
+                 entity_id: str | None = None, *, today: date | None = None) -> ParsedReport:
+    """Check an uploaded report and return its typed rows and its warnings.
 
     Parameters
     ----------
@@ -129,10 +163,12 @@ def parse_report(content: bytes, file_name: str, catalog: Catalog,
     file_name : str
         Its name as uploaded (the extension decides the format).
     catalog : data.catalog.Catalog
-        Current catalog: products, entities.
+        Current catalog: results, indicators, entities, reports.
     entity_id : str, optional
-        Entity uploading; every row's product must belong to it. None skips
-        the check (administrators).
+        Entity uploading; every row's indicator must be in its charge. None (or
+        :data:`ADMIN`) skips the check.
+    today : datetime.date, optional
+        Today's date; default today in Bogotá. Quarters not ended by then are refused.
 
     Returns
     -------
@@ -141,7 +177,7 @@ def parse_report(content: bytes, file_name: str, catalog: Catalog,
     Raises
     ------
     ReportError
-        With every issue found (Spanish messages) and the HTTP status to answer.
+        With every error found (Spanish messages) and the HTTP status to answer.
     """
     name = (PurePath((file_name or "").replace("\\", "/")).name or "archivo")[-200:]
     file_format = _check_envelope(content, name)
@@ -151,49 +187,85 @@ def parse_report(content: bytes, file_name: str, catalog: Catalog,
         grid, formulas = _read_csv(content, name)
     frame, file_rows = _table(grid, name)
     issues = _formula_issues(frame, formulas, file_rows, name)
-    typed, row_issues = observation_issues(frame, catalog, name)
+    typed, row_issues = report_issues(frame, catalog, name, file_rows=file_rows)
     flagged = {(i.row, i.column) for i in issues}
-    for issue in row_issues:
-        issue = _renumber(issue, file_rows)
-        if (issue.row, issue.column) not in flagged:
-            issues.append(issue)
-    forbidden = [] if typed is None else _ownership_issues(typed, catalog, entity_id,
-                                                           file_rows, name)
+    issues += [i for i in row_issues if (i.row, i.column) not in flagged]
+    forbidden: list[Issue] = []
+    if typed is not None:
+        rows = typed.attrs.get("file_rows", file_rows)
+        if entity_id not in (None, ADMIN):
+            forbidden = _ownership_issues(typed, catalog, entity_id, rows, name)
+        issues += _future_issues(typed, today or _today(), rows, name)
+        issues += _periodicity_warnings(typed, catalog, rows, name)
+    # in a workbook, name the spreadsheet cell too ("E5")
+    letters = {header_key(h): _column_letter(i) for i, h in enumerate(frame.columns)} \
+        if file_format == "xlsx" else {}
+    forbidden, issues = _with_cells(forbidden, letters), _with_cells(issues, letters)
     if forbidden:
-        raise ReportError(forbidden + issues, name, status=403)
-    if typed is None or issues:
-        raise ReportError(issues, name)
+        others = sorted((i for i in issues if not i.warning), key=lambda i: i.row or 0)
+        raise ReportError(forbidden + others, name, status=403)
+    errors = sorted((i for i in issues if not i.warning), key=lambda i: i.row or 0)
+    if typed is None or errors:
+        raise ReportError(errors, name)
+    warnings = [i for i in issues if i.warning]
+    warnings += _status_warnings(typed, catalog, typed.attrs.get("file_rows", file_rows), name)
+    warnings = _with_cells(warnings, letters)
+    warnings.sort(key=lambda i: (i.row or 0, i.column or ""))
+    reports = typed.reset_index(drop=True)
+    reports.attrs = {}
     return ParsedReport(
         file_name=name,
         file_format=file_format,
         sha256=hashlib.sha256(content).hexdigest(),
         size_bytes=len(content),
-        observations=typed.reset_index(drop=True),
+        reports=reports,
+        warnings=warnings,
     )
 
 
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _with_cells(issues: list[Issue], letters: dict[str, str]) -> list[Issue]:
+    return [replace(i, cell=f"{letters[i.column]}{i.row}")
+            if i.row and i.column in letters and i.cell is None else i for i in issues]
+
+
 def preview_changes(catalog: Catalog, parsed: ParsedReport) -> pd.DataFrame:
-    """What publishing ``parsed`` would change, one row per product, year and locality.
+    """What publishing ``parsed`` would change, one row per code, year, quarter and locality.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``product_id, product, year, locality_code, old_value, new_value,
-        change`` (``new``, ``changed`` or ``same``; labels in :data:`CHANGE_LABELS`),
-        sorted by product, locality and year.
+        Columns ``code, name, year, quarter, locality_code, old_value, new_value,
+        old_text, new_text, change`` (``new``, ``changed`` -- the value or the
+        text differs -- or ``same``; labels in :data:`CHANGE_LABELS`), sorted by
+        code, locality, year and quarter.
     """
-    key = ["product_id", "year", "locality_code"]
-    old = catalog.observations[key + ["value"]].rename(columns={"value": "old_value"})
-    out = parsed.observations[key + ["value"]].rename(columns={"value": "new_value"})
-    out = out.merge(old, on=key, how="left")
-    names = catalog.products.set_index("product_id")["name"]
-    out["product"] = out["product_id"].map(names)
+    key = ["code", "year", "quarter", "locality_code"]
+    old = catalog.reports[key + ["value", "text"]].rename(
+        columns={"value": "old_value", "text": "old_text"})
+    out = parsed.reports[key + ["value", "text"]].rename(
+        columns={"value": "new_value", "text": "new_text"})
+    out = out.merge(old, on=key, how="left", indicator=True)
+    names = {**dict(zip(catalog.results["code"], catalog.results["name"], strict=True)),
+             **dict(zip(catalog.indicators["code"], catalog.indicators["name"], strict=True))}
+    out["name"] = out["code"].map(names).fillna("").astype(str)
+    out["old_text"] = out["old_text"].fillna("").astype(str)
+    new = out["_merge"] == "left_only"
+    same = ~new & (out["old_value"] == out["new_value"]) & (out["old_text"] == out["new_text"])
     out["change"] = "changed"
-    out.loc[out["old_value"].isna(), "change"] = "new"
-    out.loc[out["old_value"] == out["new_value"], "change"] = "same"
-    columns = ["product_id", "product", "year", "locality_code", "old_value", "new_value",
-               "change"]
-    return out[columns].sort_values(["product_id", "locality_code", "year"]).reset_index(
+    out.loc[new, "change"] = "new"
+    out.loc[same, "change"] = "same"
+    columns = ["code", "name", "year", "quarter", "locality_code", "old_value", "new_value",
+               "old_text", "new_text", "change"]
+    return out[columns].sort_values(["code", "locality_code", "year", "quarter"]).reset_index(
         drop=True)
 
 
@@ -218,10 +290,10 @@ def publish_report(engine, parsed: ParsedReport, caller: str, *, note: str = "",
     -------
     data.store.VersionRecord
     """
-    from data.store import publish_observations
+    from data.store import publish_reports
 
-    return publish_observations(
-        engine, parsed.observations, by=caller,
+    return publish_reports(
+        engine, parsed.reports, by=caller,
         entity_id=None if caller == ADMIN else caller, source_name=parsed.file_name,
         source_sha256=parsed.sha256, note=(note or "")[:2000],
         expected_version=expected_version,
@@ -231,15 +303,29 @@ def publish_report(engine, parsed: ParsedReport, caller: str, *, note: str = "",
 # ---------------------------------------------------------------- the file
 
 
-def _fail(name: str, message: str, status: int = 422) -> ReportError:
-    return ReportError([Issue(name, None, None, None, message)], name, status)
+def _today() -> date:
+    from data.store.write import today_bogota  # the store is heavy; only when needed
+
+    return today_bogota()
+
+
+def _fail(name: str, message: str, status: int = 422, row: int | None = None) -> ReportError:
+    return ReportError([Issue(name, row, None, None, message)], name, status)
+
+
+def _mb(size: float) -> str:
+    return f"{size / 1024 / 1024:.1f}".replace(".", ",")
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def _check_envelope(content: bytes, name: str) -> str:
     if len(content) > MAX_BYTES:
-        mb = f"{len(content) / 1024 / 1024:.1f}".replace(".", ",")
-        raise _fail(name, f"el archivo pesa {mb} MB y el máximo es 10 MB; divida el "
-                          "reporte en varios archivos.", 413)
+        raise _fail(name, f"el archivo pesa {_mb(len(content))} MB y el máximo es "
+                          f"{MAX_BYTES // 1024 // 1024} MB; divida el reporte en varios "
+                          "archivos.", 413)
     suffix = PurePath(name).suffix.lower()
     if suffix in (".xlsm", ".xltm", ".xlsb", ".xlam"):
         raise _fail(name, "los libros con macros no se aceptan; guarde el libro como "
@@ -250,7 +336,8 @@ def _check_envelope(content: bytes, name: str) -> str:
     if suffix not in (".csv", ".xlsx"):
         shown = suffix or "sin extensión"
         raise _fail(name, f"extensión «{shown}» no aceptada: cargue un archivo .csv o .xlsx "
-                          "con las columnas " + _EXPECTED + ".")
+                          f"con las columnas {_EXPECTED} (un «Texto Unicode» de Excel sirve "
+                          "si le cambia la extensión a .csv).")
     if not content.strip():
         raise _fail(name, "el archivo está vacío; exporte de nuevo el reporte con su "
                           "encabezado y sus filas.")
@@ -259,42 +346,220 @@ def _check_envelope(content: bytes, name: str) -> str:
             raise _fail(name, "el contenido no es un libro .xlsx (¿se cambió la extensión?); "
                               "ábralo en Excel y guárdelo como «Libro de Excel (.xlsx)».")
         return "xlsx"
-    head = content[:8192]
-    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\x00" in head:
+    if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")):
         raise _fail(name, "el contenido no es texto CSV (parece un archivo binario: "
                           "¿un Excel o PDF renombrado?); exporte la hoja como CSV.")
     return "csv"
 
 
+def _as_report_error(error: CatalogError, name: str) -> ReportError:
+    return ReportError(error.issues, name)
+
+
 def _read_csv(content: bytes, name: str) -> tuple[list[list[object]], set]:
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    text = _decode(content)
-    if "\x00" in text:
-        raise _fail(name, "el contenido no es texto CSV (tiene caracteres nulos).")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
     try:
-        grid: list[list[object]] = [list(r) for r in csv.reader(io.StringIO(text, newline=""),
-                                                               delimiter=delimiter)]
-    except csv.Error as error:
-        raise _fail(name, f"el CSV está mal formado ({error}); revise las comillas y "
-                          "exporte de nuevo desde la hoja de cálculo.") from error
+        text = decode_text(content, name)
+        grid, _ = csv_grid(text, name, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    except CatalogError as error:
+        raise _as_report_error(error, name) from error
+    if sum(len(r) for r in grid) > MAX_CELLS:
+        raise _too_many_cells(name)
     return grid, set()
 
 
-def _decode(content: bytes) -> str:
-    """UTF-8 when valid, else Windows-1252 (Excel's «CSV» on Windows), else Latin-1."""
-    for encoding in ("utf-8", "cp1252"):
+def _too_many_rows(name: str) -> ReportError:
+    return _fail(name, f"el archivo tiene más de {_thousands(MAX_ROWS)} filas de datos; "
+                       "divida el reporte en varios archivos.")
+
+
+def _too_many_cells(name: str) -> ReportError:
+    return _fail(name, f"el archivo tiene más de {_thousands(MAX_CELLS)} celdas; divida el "
+                       "reporte en varios archivos.")
+
+
+def _too_many_columns(name: str, found: int) -> ReportError:
+    return _fail(name, f"la hoja tiene {_thousands(found)} columnas y el máximo es "
+                       f"{MAX_COLUMNS}; deje solo las columnas {_EXPECTED}.")
+
+
+# ---- XLSX: the zip, its XML, the sheet's declared size, then openpyxl
+
+
+def _open_zip(content: bytes, name: str) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(io.BytesIO(content))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
+        raise _fail(name, f"el libro .xlsx está dañado (no es un ZIP válido); {_DAMAGED}"
+                    ) from error
+
+
+def _check_members(archive: zipfile.ZipFile, name: str) -> None:
+    members = archive.infolist()
+    if len(members) > MAX_MEMBERS:
+        raise _fail(name, f"el libro .xlsx tiene {_thousands(len(members))} partes internas y "
+                          f"el máximo es {_thousands(MAX_MEMBERS)}; copie solo la hoja "
+                          "«avances» a un libro nuevo.")
+    if any(PurePath(m.filename).name.lower() == "vbaproject.bin" for m in members):
+        raise _fail(name, "el libro contiene macros (vbaProject.bin), que no se aceptan; "
+                          "guárdelo como «Libro de Excel (.xlsx)» sin macros.")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise _fail(name, f"el libro se expande a {_mb(total)} MB al descomprimirlo y el "
+                          f"máximo es {_mb(MAX_UNCOMPRESSED)} MB (posible «bomba "
+                          "zip»); copie solo los datos a un libro nuevo.")
+    for m in members:
+        if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise _fail(name, f"la parte interna «{m.filename}» se expande "
+                              f"{m.file_size // max(m.compress_size, 1)} veces al "
+                              f"descomprimirla y el máximo es {MAX_RATIO} (posible «bomba "
+                              "zip»); copie solo los datos a un libro nuevo.")
+    try:
+        broken = archive.testzip()
+    except Exception as error:  # zlib.error, EOFError, BadZipFile, NotImplementedError...
+        raise _fail(name, f"el libro .xlsx está dañado (una parte interna no se puede "
+                          f"descomprimir); {_DAMAGED}") from error
+    if broken is not None:
+        raise _fail(name, f"el libro .xlsx está dañado: la parte interna «{broken}» no pasa la "
+                          f"verificación (CRC); {_DAMAGED}")
+
+
+def _looks_like_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    if member.filename.lower().endswith((".xml", ".rels", ".vml")):
+        return True
+    with archive.open(member) as stream:
+        return stream.read(64).lstrip(b" \t\r\n").startswith(_XML_START)
+
+
+def _check_prolog(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
+    """Parse the member up to its root element: no DOCTYPE, no entities, any encoding."""
+    try:
+        with archive.open(member) as stream:
+            for _ in safe_xml.iterparse(stream, events=("start",), forbid_dtd=True):
+                break
+    except DefusedXmlException as error:
+        raise _fail(name, f"el libro contiene declaraciones XML no permitidas (DOCTYPE/ENTITY) "
+                          f"en «{member.filename}»; {_DAMAGED}") from error
+    except ParseError as error:
+        raise _fail(name, f"el libro .xlsx está dañado: la parte «{member.filename}» no es XML "
+                          f"válido; {_DAMAGED}") from error
+
+
+def _xml(archive: zipfile.ZipFile, path: str, name: str):
+    try:
+        return safe_xml.fromstring(archive.read(path), forbid_dtd=True)
+    except KeyError as error:
+        raise _fail(name, f"el libro .xlsx está incompleto (falta «{path}»); {_DAMAGED}"
+                    ) from error
+    except (ParseError, DefusedXmlException) as error:
+        raise _fail(name, f"el libro .xlsx está dañado: la parte «{path}» no es XML válido; "
+                          f"{_DAMAGED}") from error
+
+
+def _chosen_sheet(archive: zipfile.ZipFile, name: str) -> tuple[str, str]:
+    """Title and zip path of the sheet to read: «avances», else the first worksheet."""
+    book_path = "xl/workbook.xml"
+    if "_rels/.rels" in archive.namelist():
+        for rel in _xml(archive, "_rels/.rels", name).iter():
+            if str(rel.get("Type", "")).endswith("/officeDocument") and rel.get("Target"):
+                book_path = posixpath.normpath(str(rel.get("Target")).lstrip("/"))
+    folder, base = posixpath.split(book_path)
+    workbook = _xml(archive, book_path, name)
+    rels = _xml(archive, posixpath.join(folder, "_rels", f"{base}.rels"), name)
+    targets = {}
+    for rel in rels.iter():
+        if rel.get("Id") and str(rel.get("Type", "")).endswith("/worksheet"):
+            target = str(rel.get("Target", ""))
+            path = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join(folder, target))
+            targets[rel.get("Id")] = path
+    sheets = [(str(s.get("name", "")), targets[s.get(f"{_NS_REL}id")])
+              for s in workbook.iter(f"{_NS_MAIN}sheet") if s.get(f"{_NS_REL}id") in targets]
+    if not sheets:
+        raise _fail(name, f"el libro .xlsx no tiene hojas de cálculo; {_DAMAGED}")
+    for title, path in sheets:
+        if header_key(title) == _SHEET:
+            return title, path
+    return sheets[0]
+
+
+_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
+
+
+def _ref_size(ref: str) -> tuple[int, int] | None:
+    """(last row, last column) of a range such as ``A1:XFD50001``."""
+    last = ref.split(":")[-1].replace("$", "").upper()
+    match = _REF.fullmatch(last)
+    if not match:
+        return None
+    column = 0
+    for ch in match.group(1):
+        column = column * 26 + ord(ch) - 64
+    return int(match.group(2)), column
+
+
+def _check_dimension(archive: zipfile.ZipFile, path: str, title: str, name: str) -> None:
+    """Refuse a sheet whose declared size (``<dimension ref>``) exceeds the limits."""
+    ref = None
+    try:
+        with archive.open(path) as stream:
+            for _, element in safe_xml.iterparse(stream, events=("start",), forbid_dtd=True):
+                tag = element.tag.rsplit("}", 1)[-1]
+                if tag == "dimension":
+                    ref = element.get("ref")
+                    break
+                if tag == "sheetData":
+                    break
+    except KeyError as error:
+        raise _fail(name, f"el libro .xlsx está incompleto (falta «{path}»); {_DAMAGED}"
+                    ) from error
+    except (ParseError, DefusedXmlException) as error:
+        raise _fail(name, f"la hoja «{title}» está dañada (XML mal formado o cortado); "
+                          f"{_DAMAGED}") from error
+    size = _ref_size(ref or "")
+    if size is None:
+        return
+    rows, columns = size
+    exceeded = []
+    if rows - 1 > MAX_ROWS:
+        exceeded.append(f"{_thousands(rows - 1)} filas de datos (máximo {_thousands(MAX_ROWS)})")
+    if columns > MAX_COLUMNS:
+        exceeded.append(f"{_thousands(columns)} columnas (máximo {MAX_COLUMNS})")
+    if rows * columns > MAX_CELLS:
+        exceeded.append(f"{_thousands(rows * columns)} celdas (máximo {_thousands(MAX_CELLS)})")
+    if exceeded:
+        raise _fail(name, f"la hoja «{title}» declara {ref}: {', '.join(exceeded)}; borre las "
+                          "filas y columnas sobrantes (también las vacías con formato) o "
+                          "divida el reporte en varios archivos.")
+
+
+def _check_zip(content: bytes, name: str) -> str:
+    """Every bound of an XLSX before openpyxl sees it; the title of the sheet to read."""
+    with _open_zip(content, name) as archive:
+        _check_members(archive, name)
+        xml_parts = [m for m in archive.infolist()
+                     if not m.is_dir() and _looks_like_xml(archive, m)]
+        for member in xml_parts:
+            _check_prolog(archive, member, name)
         try:
-            return content.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return content.decode("latin-1")
+            types = archive.read("[Content_Types].xml")
+        except KeyError:
+            types = b""
+        if b"macroEnabled" in types:
+            raise _fail(name, "el libro está habilitado para macros, que no se aceptan; "
+                              "guárdelo como «Libro de Excel (.xlsx)».")
+        title, path = _chosen_sheet(archive, name)
+        for member in xml_parts:
+            if member.filename != path and member.file_size > MAX_XML_PART:
+                raise _fail(name, f"la parte interna «{member.filename}» ocupa "
+                                  f"{_mb(member.file_size)} MB y el máximo es "
+                                  f"{_mb(MAX_XML_PART)} MB; copie solo los datos a un libro "
+                                  "nuevo (sin estilos ni objetos) y guárdelo.")
+        _check_dimension(archive, path, title, name)
+    return title
 
 
 def _read_xlsx(content: bytes, name: str) -> tuple[list[list[object]], set]:
-    _check_zip(content, name)
+    title = _check_zip(content, name)
     import openpyxl  # heavy; only needed for XLSX uploads
 
     try:
@@ -302,63 +567,38 @@ def _read_xlsx(content: bytes, name: str) -> tuple[list[list[object]], set]:
                                       keep_links=False)
     except Exception as error:  # openpyxl raises many types for broken files
         raise _fail(name, "no se pudo leer el libro .xlsx (está dañado o no es un libro de "
-                          "Excel); ábralo en Excel, guárdelo de nuevo y vuelva a cargarlo."
-                    ) from error
+                          f"Excel); {_DAMAGED}") from error
     try:
-        names = {normalize_header(n): n for n in book.sheetnames}
-        sheet = book[names[_SHEET]] if _SHEET in names else book.worksheets[0]
+        sheet = book[title]
+        sheet.reset_dimensions()  # read what is there, not what is declared
         grid: list[list[object]] = []
         formulas: set[tuple[int, int]] = set()
+        cells = 0
         for r, row in enumerate(sheet.iter_rows()):
-            if r > MAX_ROWS + 1:
+            if r > MAX_ROWS:
                 raise _too_many_rows(name)
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise _too_many_cells(name)
             values = []
             for c, cell in enumerate(row):
+                value = getattr(cell, "value", None)
+                if c >= MAX_COLUMNS:
+                    if not _blank(value):
+                        raise _too_many_columns(name, len(row))
+                    continue
                 if getattr(cell, "data_type", None) == "f":
                     formulas.add((r, c))
-                values.append(cell.value)
+                values.append(value)
             grid.append(values)
+    except ReportError:
+        raise
+    except Exception as error:  # ParseError and friends: a truncated or garbled sheet
+        raise _fail(name, f"la hoja «{title}» está dañada (XML mal formado o cortado); "
+                          f"{_DAMAGED}") from error
     finally:
         book.close()
     return grid, formulas
-
-
-def _check_zip(content: bytes, name: str) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, ValueError) as error:
-        raise _fail(name, "el libro .xlsx está dañado (no es un ZIP válido); ábralo en Excel, "
-                          "guárdelo de nuevo y vuelva a cargarlo.") from error
-    with archive:
-        members = archive.infolist()
-        if len(members) > MAX_MEMBERS:
-            raise _fail(name, "el libro .xlsx tiene demasiadas partes internas; guarde solo la "
-                              "hoja «avances» en un libro nuevo.")
-        if any(PurePath(m.filename).name.lower() == "vbaproject.bin" for m in members):
-            raise _fail(name, "el libro contiene macros (vbaProject.bin), que no se aceptan; "
-                              "guárdelo como «Libro de Excel (.xlsx)» sin macros.")
-        total = sum(m.file_size for m in members)
-        suspicious = [m for m in members if m.file_size > 1024 * 1024
-                      and m.file_size > MAX_RATIO * max(m.compress_size, 1)]
-        if total > MAX_UNCOMPRESSED or suspicious:
-            raise _fail(name, f"el libro se expande a {total / 1024 / 1024:.0f} MB al "
-                              "descomprimirlo o tiene una compresión anómala (posible «bomba "
-                              "zip»); copie solo los datos a un libro nuevo y guárdelo.")
-        for member in members:
-            if not member.filename.lower().endswith((".xml", ".rels")):
-                continue
-            data = archive.read(member)
-            if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-                raise _fail(name, "el libro contiene declaraciones XML no permitidas "
-                                  "(DOCTYPE/ENTITY); guárdelo de nuevo desde Excel.")
-            if member.filename == "[Content_Types].xml" and b"macroEnabled" in data:
-                raise _fail(name, "el libro está habilitado para macros, que no se aceptan; "
-                                  "guárdelo como «Libro de Excel (.xlsx)».")
-
-
-def _too_many_rows(name: str) -> ReportError:
-    return _fail(name, f"el archivo tiene más de {MAX_ROWS:,} filas de datos; divida el "
-                       "reporte en varios archivos.".replace(",", "."))
 
 
 # ---------------------------------------------------------------- the table
@@ -368,21 +608,6 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).upper()
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else \
-            value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _table(grid: list[list[object]], name: str) -> tuple[pd.DataFrame, list[int]]:
     """Header + data rows as text; also the file row number of each data row."""
     while grid and all(_blank(v) for v in grid[-1]):
@@ -390,17 +615,17 @@ def _table(grid: list[list[object]], name: str) -> tuple[pd.DataFrame, list[int]
     if not grid:
         raise _fail(name, "el archivo está vacío; debe tener el encabezado "
                           f"({_EXPECTED}) y al menos una fila de datos.")
-    header = [_cell_text(v) for v in grid[0]]
+    header = [cell_text(v).lstrip("\ufeff") for v in grid[0]]
     while header and not header[-1]:
         header.pop()
-    _check_header(header, grid, name)
+    _check_header(header, name)
     width = len(header)
     rows, file_rows = [], []
     for index, row in enumerate(grid[1:], start=2):
-        cells = [_cell_text(v) for v in row[:width]]
+        cells = [cell_text(v) for v in row[:width]]
         extra = [v for v in row[width:] if not _blank(v)]
         if extra:
-            raise ReportError([Issue(name, index, None, _cell_text(extra[0]),
+            raise ReportError([Issue(name, index, None, cell_text(extra[0]),
                                      "hay datos fuera de las columnas con encabezado; "
                                      "bórrelos o póngales un encabezado válido.")], name)
         if all(not c for c in cells):
@@ -411,17 +636,17 @@ def _table(grid: list[list[object]], name: str) -> tuple[pd.DataFrame, list[int]
         raise _too_many_rows(name)
     if not rows:
         raise _fail(name, "el archivo no tiene filas de datos debajo del encabezado.")
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame = pd.DataFrame(rows, columns=range(width), dtype=object)
+    frame.columns = header
     return frame, file_rows
 
 
-def _check_header(header: list[str], grid: list[list[object]], name: str) -> None:
+def _check_header(header: list[str], name: str) -> None:
     issues: list[Issue] = []
     known = set(_COLUMNS)
     seen: dict[str, str] = {}
     for position, text in enumerate(header, start=1):
-        key = normalize_header(text)
-        key = _HEADER_ALIASES.get(key, key)
+        key = header_key(text)
         if not text:
             issues.append(Issue(name, 1, None, "", f"la columna {position} no tiene "
                                 f"encabezado; use solo las columnas {_EXPECTED}."))
@@ -458,10 +683,11 @@ def _formula_issues(frame: pd.DataFrame, formulas: set, file_rows: list[int],
             issues.append(_formula_issue(name, r + 1, headers[c], value))
     flagged = {(i.row, i.column) for i in issues}
     for c, header in enumerate(headers):
+        column = header_key(header)
         for position, value in enumerate(frame.iloc[:, c]):
             text = str(value)
             row = file_rows[position]
-            if (row, header) in flagged or not text.startswith(_FORMULA_PREFIXES):
+            if (row, column) in flagged or not text.startswith(_FORMULA_PREFIXES):
                 continue
             if not _is_number(text):
                 issues.append(_formula_issue(name, row, header, text))
@@ -469,43 +695,105 @@ def _formula_issues(frame: pd.DataFrame, formulas: set, file_rows: list[int],
 
 
 def _formula_issue(name: str, row: int, column: str, value: str) -> Issue:
-    column = _HEADER_ALIASES.get(normalize_header(column), normalize_header(column))
-    return Issue(name, row, column, value,
+    return Issue(name, row, header_key(column), value,
                  "la celda contiene una fórmula o empieza con =, +, - o @; escriba solo el "
-                 "valor (en Excel: Copiar y «Pegar valores»).")
+                 "valor (en Excel: Copiar y «Pegar valores»; en «texto», empiece con otra "
+                 "letra).")
 
 
 def _is_number(text: str) -> bool:
-    cleaned = text.replace(" ", "").replace("\u00a0", "")
-    if "," in cleaned:
-        cleaned = cleaned.replace(".", "").replace(",", ".")
-    try:
-        number = float(cleaned)
-    except ValueError:
-        return False
-    return math.isfinite(number)
+    return parse_number(text)[0] in ("ok", "nonfinite")  # "-inf": a number error, not a formula
 
 
-def _renumber(issue: Issue, file_rows: list[int]) -> Issue:
-    """Row numbers from the validator count data rows without gaps: map to the file's."""
-    if issue.row is None or issue.row < 2 or issue.row - 2 >= len(file_rows):
-        return issue
-    return replace(issue, row=file_rows[issue.row - 2])
+# ---------------------------------------------------------------- upload rules
 
 
-def _ownership_issues(typed: pd.DataFrame, catalog: Catalog, entity_id: str | None,
+def _entity_names(catalog: Catalog) -> dict[str, str]:
+    return dict(zip(catalog.entities["entity_id"], catalog.entities["name"], strict=True))
+
+
+def _owners(catalog: Catalog) -> dict[str, str]:
+    return {**dict(zip(catalog.results["code"], catalog.results["entity_id"], strict=True)),
+            **dict(zip(catalog.indicators["code"], catalog.indicators["entity_id"],
+                       strict=True))}
+
+
+def _ownership_issues(typed: pd.DataFrame, catalog: Catalog, entity_id: str,
                       file_rows: list[int], name: str) -> list[Issue]:
-    if entity_id is None:
-        return []
-    owners = catalog.products.set_index("product_id")["entity_id"]
-    owner = typed["product_id"].map(owners)
+    owners, names = _owners(catalog), _entity_names(catalog)
+    caller = names.get(entity_id, entity_id)
+    results = set(catalog.results["code"])
     issues = []
-    for position in (owner.notna() & (owner != entity_id)).to_numpy().nonzero()[0]:
-        product = str(typed["product_id"].iat[position])
+    for position, code in enumerate(typed["code"]):
+        owner = owners.get(code)
+        if owner is None or owner == entity_id:
+            continue
+        what = "el resultado" if code in results else "el indicador"
         issues.append(Issue(
-            name, file_rows[position], "producto", product,
-            f"el producto {product} está a cargo de la entidad «{owner.iat[position]}», no de "
-            f"«{entity_id}»; cada entidad reporta solo sus productos (consulte GET "
-            "/api/catalogo).",
+            name, file_rows[position], "codigo", code,
+            f"{what} {code} está a cargo de «{names.get(owner, owner)}» ({owner}), no de "
+            f"«{caller}» ({entity_id}); cada entidad reporta solo sus indicadores (consulte "
+            "GET /api/catalogo).",
+        ))
+    return issues
+
+
+def _spanish_date(day: date) -> str:
+    return f"{day.day} de {_MONTHS[day.month - 1]} de {day.year}"
+
+
+def _future_issues(typed: pd.DataFrame, today: date, file_rows: list[int],
+                   name: str) -> list[Issue]:
+    issues = []
+    for position, (year, quarter) in enumerate(zip(typed["year"], typed["quarter"],
+                                                   strict=True)):
+        if year < 0 or not 1 <= quarter <= 4:
+            continue  # already an error of its own
+        period = Period(int(year), int(quarter))
+        if period.end >= today:
+            issues.append(Issue(
+                name, file_rows[position], "trimestre", str(quarter),
+                f"el trimestre {period.label} aún no termina; repórtelo desde el "
+                f"{_spanish_date(period.end + timedelta(days=1))}.",
+            ))
+    return issues
+
+
+def _periodicity_warnings(typed: pd.DataFrame, catalog: Catalog, file_rows: list[int],
+                          name: str) -> list[Issue]:
+    often = {**dict(zip(catalog.results["code"], catalog.results["periodicity"], strict=True)),
+             **dict(zip(catalog.indicators["code"], catalog.indicators["periodicity"],
+                        strict=True))}
+    issues = []
+    for position, (code, quarter) in enumerate(zip(typed["code"], typed["quarter"],
+                                                   strict=True)):
+        allowed = _REPORTED_IN.get(often.get(code, ""))
+        if allowed is None or quarter in allowed or not 1 <= quarter <= 4:
+            continue
+        when = " y ".join(f"T{q}" for q in allowed)
+        issues.append(Issue(
+            name, file_rows[position], "trimestre", str(quarter),
+            f"el indicador {code} es de periodicidad {often[code]}: se reporta en {when}, no "
+            f"en T{quarter}; revise el trimestre (el valor se guardará tal como viene).",
+            warning=True,
+        ))
+    return issues
+
+
+def _status_warnings(typed: pd.DataFrame, catalog: Catalog, file_rows: list[int],
+                     name: str) -> list[Issue]:
+    from data.progress import report_statuses
+
+    statuses = report_statuses(catalog, typed)
+    issues = []
+    for position, status in enumerate(statuses):
+        if status not in ("rojo", "amarillo") or typed["text"].iat[position].strip():
+            continue
+        issues.append(Issue(
+            name, file_rows[position], "texto", "",
+            f"el estado quedaría en {status} ({STATUS_LABELS[status]}) y el reporte no trae "
+            "texto: escriba en «texto» la justificación del retraso (qué se hizo y por qué "
+            "no se alcanzó la meta del periodo), como exige el método de seguimiento.",
+            warning=True,
         ))
     return issues

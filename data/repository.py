@@ -1,11 +1,13 @@
 """The catalog the app shows: the current version in the SQL store.
 
 On first use the store (``DATABASE_URL``, default ``.cache/tablero.sqlite``) is
-migrated and, when empty, seeded with the matrix named by ``BOGOTA_TI_MATRIX``
-(validated with :func:`data.matrix.load_matrix`) or else with the illustrative
-catalog. A configured matrix also replaces an illustrative current version.
-Invalid data raises :class:`data.validation.CatalogError`, so the app refuses to
-start rather than show wrong numbers.
+migrated (:func:`data.store.upgrade_to_head`, which also converts a store
+published with an older model, keeping its versions) and, when empty, seeded
+with the matrix named by ``BOGOTA_TI_MATRIX`` (validated with
+:func:`data.matrix.load_matrix`) or else with the illustrative catalog. A
+configured matrix also replaces an illustrative current version. Invalid data
+raises :class:`data.issues.CatalogError`, so the app refuses to start rather
+than show wrong numbers.
 
 :func:`get_catalog` re-checks the current version id at most once per
 :data:`CHECK_INTERVAL_S` seconds, so every worker picks up a new publication
@@ -74,7 +76,7 @@ def get_engine() -> Engine:
 
     Raises
     ------
-    data.validation.CatalogError
+    data.issues.CatalogError
         When the configured matrix is invalid (nothing is cached then).
     """
     global _engine
@@ -93,7 +95,7 @@ def get_catalog() -> Catalog:
 
     Raises
     ------
-    data.validation.CatalogError
+    data.issues.CatalogError
         When the configured matrix is invalid (nothing is cached then).
     """
     global _catalog, _checked_at

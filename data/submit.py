@@ -69,7 +69,7 @@ class Submission:
 def refusal_summary(error: ReportError, noun: str = "El reporte") -> str:
     """One Spanish sentence summing up why a report was refused."""
     if error.status == 403:
-        return f"{noun} incluye productos de otra entidad; no se publicó nada."
+        return f"{noun} incluye indicadores de otra entidad; no se publicó nada."
     if error.status == 413:
         message = error.issues[0].message
         return message[:1].upper() + message[1:]

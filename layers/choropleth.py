@@ -36,7 +36,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data.schema import STATUS_LABELS, STATUSES
-from layers.formatting import format_number, format_percent, format_value
+from layers.formatting import format_number, format_percent, format_points, format_value
 from layers.scales import Scale
 from layers.theme import (
     BORDER_COLOR,
@@ -94,10 +94,11 @@ PATCH_PATHS: tuple[tuple[Any, ...], ...] = (
 )
 HOVER_TEMPLATE = (
     "<b>%{customdata[0]}</b><br>"
-    "Valor: %{customdata[1]}<br>"
-    "Meta: %{customdata[2]}<br>"
-    "Avance: %{customdata[3]}<br>"
-    "Estado: %{customdata[4]}"
+    "Avance a la fecha: %{customdata[1]}<br>"
+    "Meta a la fecha: %{customdata[2]}<br>"
+    "Avance en el periodo: %{customdata[3]}<br>"
+    "Brecha: %{customdata[5]}<br>"
+    "Semáforo: %{customdata[4]}"
     "<extra></extra>"
 )
 _BORDER_WIDTH = 0.8
@@ -200,33 +201,37 @@ def framing_bounds(
 
 
 def feature_codes(geojson: Mapping[str, Any]) -> list[str]:
+    """The locality codes of a FeatureCollection, sorted."""
     return sorted(str(f["id"]) for f in geojson["features"])
 
 
 def _rows_by_code(values: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
-    """One row per code (in ``codes`` order); missing localities become no report."""
+    """One row per code (in ``codes`` order); missing localities have no figure."""
     table = values.copy()
     table["locality_code"] = table["locality_code"].astype(str)
     table = table.drop_duplicates("locality_code").set_index("locality_code")
     table = table.reindex(list(codes))
-    for column in ("value", "target", "pct"):
+    for column in ("value", "target", "pct", "brecha"):
         if column not in table:
             table[column] = float("nan")
         table[column] = pd.to_numeric(table[column], errors="coerce").astype(float)
     if "status" not in table:
-        table["status"] = "no_report"
+        table["status"] = "sin_dato"
     status = table["status"].astype(object)
-    table["status"] = status.where(status.isin(STATUSES), "no_report")
+    table["status"] = status.where(status.isin(STATUSES), "sin_dato")
     return table.rename_axis("locality_code").reset_index()
 
 
 def _label_text(row: pd.Series, measure: str, heading: str | None) -> str:
-    if measure == "semaforo":
+    number = {"valor": "value", "avance": "pct", "brecha": "brecha"}.get(measure, "pct")
+    if measure == "semaforo" or row["status"] == "futuro":
         text = STATUS_SYMBOLS[row["status"]]
-    elif row["status"] == "no_report" or math.isnan(row["value"]):
-        text = STATUS_SYMBOLS["no_report"]
+    elif math.isnan(row[number]):
+        text = STATUS_SYMBOLS["sin_dato"]
     elif measure == "avance":
         text = format_percent(row["pct"])
+    elif measure == "brecha":
+        text = format_points(row["brecha"])
     else:
         text = format_number(row["value"], None)
     if not heading:
@@ -251,11 +256,11 @@ def map_values_patch_payload(
     Parameters
     ----------
     values : DataFrame
-        ``[locality_code, value, target, pct, status]`` for one indicator and year.
-        Localities absent from it are shown as "Sin reporte".
+        ``[locality_code, value, target, pct, brecha, status]`` of one indicator
+        at one cut. Localities absent from it have no figure ("Sin dato").
     names : mapping
         Code -> Spanish name of every locality drawn (its keys fix the codes).
-    measure : {"valor", "avance", "semaforo"}
+    measure : {"valor", "avance", "semaforo", "brecha"}
         What the map colours; must match ``scale.measure``.
     scale : Scale
         From :func:`layers.scales.value_scale` (fixed across years).
@@ -289,7 +294,8 @@ def map_values_patch_payload(
             format_value(row.value, unit_text),
             format_value(row.target, unit_text),
             format_percent(row.pct),
-            STATUS_LABELS[row.status],
+            f"{STATUS_SYMBOLS[row.status]} {STATUS_LABELS[row.status]}",
+            format_points(row.brecha, 1),
         ]
         for row in rows.itertuples(index=False)
     ]

@@ -19,9 +19,11 @@ __all__ = [
     "format_date",
     "format_number",
     "format_percent",
+    "format_points",
     "format_value",
     "is_missing",
     "join_names",
+    "shorten",
 ]
 
 #: Text shown where there is no number.
@@ -112,6 +114,23 @@ def format_percent(
     return format_number(value, decimals) + PERCENT_SIGN
 
 
+def format_points(share: object, decimals: int = 0, *, missing: str = MISSING) -> str:
+    """A gap (share) as signed percentage points, e.g. ``-0.045`` -> ``"−4,5 pts"``.
+
+    Examples
+    --------
+    >>> format_points(-0.045, 1)
+    '−4,5\xa0pts'
+    """
+    if is_missing(share):
+        return missing
+    points = float(share) * 100.0  # type: ignore[arg-type]
+    text = format_number(abs(points), decimals)
+    sign = "−" if points < 0 and text.strip("0,.") else "+" if points > 0 and \
+        text.strip("0,.") else ""
+    return f"{sign}{text}\u00a0pts"
+
+
 def format_value(
     value: object, unit: str = "", decimals: int | None = None, *, missing: str = MISSING
 ) -> str:
@@ -149,3 +168,15 @@ def join_names(names: list[str] | tuple[str, ...], *, limit: int = 3) -> str:
     if len(names) == 1:
         return names[0]
     return f"{', '.join(names[:-1])} y {names[-1]}"
+
+
+def shorten(text: object, limit: int) -> str:
+    """``text`` on one line, cut to ``limit`` characters with "…" when longer.
+
+    Examples
+    --------
+    >>> shorten("Cerrar la brecha de acceso a internet", 20)
+    'Cerrar la brecha de…'
+    """
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip(" ,.;") + "…"

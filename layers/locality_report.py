@@ -22,9 +22,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from data.catalog import DataVersion
 from data.schema import FIRST_YEAR, LAST_YEAR, STATUS_LABELS, STATUSES
-from layers.formatting import format_number, format_percent
+from layers.formatting import format_number, format_percent, format_value, shorten
 from layers.theme import (
     FONT_FAMILY,
     GRID_COLOR,
@@ -44,8 +43,13 @@ BLUE = "#0072B2"
 _MEDIAN_COLOR = "#6B7280"
 
 
-def _shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _two_lines(text: str, width: int) -> str:
+    """``text`` in bold on at most two lines of about ``width`` characters (then "…")."""
+    first, words = "", text.split()
+    while words and (not first or len(first) + len(words[0]) < width):
+        first = f"{first} {words.pop(0)}".strip()
+    lines = [first, shorten(" ".join(words), width)] if words else [first]
+    return "<br>".join(f"<b>{line}</b>" for line in lines)
 
 
 def _locator(fig: go.Figure, code: str, ctx: Any, geojson: dict, domain: dict) -> None:
@@ -76,74 +80,80 @@ def _locator(fig: go.Figure, code: str, ctx: Any, geojson: dict, domain: dict) -
                            font={"size": 9, "color": INK_MUTED})
 
 
-def _facts(summary: pd.DataFrame, code: str, ctx: Any, year: int) -> list[str]:
-    area = ctx.localities.set_index("code")["area_km2"].get(code, math.nan)
-    counts = summary["status"].value_counts()
-    mine = summary["pct"].median()
-    city = summary["median_pct"].median()
+def _facts(report: Any, ctx: Any) -> list[str]:
+    area = ctx.localities.set_index("code")["area_km2"].get(report.code, math.nan)
+    counts = report.counts.iloc[0]
+    mine, city = report.weighted, report.median_weighted
     lines = [
         f"<b>Área</b>: {format_number(area, 1)} km²",
-        f"<b>Productos con metas por localidad</b>: {len(summary)}",
+        f"<b>Indicadores reportados por localidad</b>: {int(counts['total'])}",
+        f"<i>{report.city_count} indicadores de ciudad se informan aparte</i>",
         "",
-        f"<b>Estado en {year}</b>",
+        f"<b>Semáforo, corte {report.cut.label}</b>",
     ]
     for status in STATUSES:
         n = int(counts.get(status, 0))
-        lines.append(
-            f"<span style='color:{STATUS_COLORS[status]}'>■</span> "
-            f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}: <b>{n}</b>"
-        )
+        if status == "futuro" and not n:
+            continue
+        lines.append(f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}: <b>{n}</b>")
     lines += [
         "",
-        f"<b>Avance mediano de la localidad</b>: {format_percent(mine)}",
+        f"<b>Avance ponderado de la localidad</b>: {format_percent(mine)}",
         f"<b>Mediana de las 20 localidades</b>: {format_percent(city)}",
     ]
     if not math.isnan(mine) and not math.isnan(city):
         gap = (mine - city) * 100
         word = "por encima de" if gap > 0.5 else "por debajo de" if gap < -0.5 else "igual a"
-        lines.append(f"<i>{format_number(abs(gap), 0)} puntos {word} la mediana</i>"
-                     if word != "igual a" else "<i>En la mediana de la ciudad</i>")
+        points = format_number(abs(gap), 0)
+        noun = "punto" if points == "1" else "puntos"
+        lines.append(f"<i>{points} {noun} {word} la mediana</i>"
+                     if word != "igual a" else "<i>En la mediana de las localidades</i>")
     return lines
 
 
 def _table(fig: go.Figure, summary: pd.DataFrame, domain: dict) -> None:
-    status = summary["status"].where(summary["status"].isin(STATUSES), "no_report")
+    status = summary["status"].where(summary["status"].isin(STATUSES), "sin_dato")
     fills = [STATUS_COLORS[s] for s in status]
-    names = [f"{p} · {_shorten(n, 42)}" for p, n in zip(summary["product_id"],
-                                                        summary["name"], strict=True)]
+    names = [f"{c} · {shorten(n, 44)}" for c, n in zip(summary["code"], summary["name"],
+                                                       strict=True)]
+    units = summary["unit"].tolist()
     cells = [
         names,
-        [_shorten(str(u), 16) for u in summary["unit"]],
         summary["entity"].fillna("").tolist(),
-        [format_number(v, None) for v in summary["value"]],
-        [format_number(v, None) for v in summary["target"]],
-        [format_percent(v) for v in summary["pct"]],
+        [format_value(v, _short_unit(u)) for v, u in zip(summary["av"], units, strict=True)],
+        [format_value(v, _short_unit(u)) for v, u in zip(summary["ma"], units, strict=True)],
+        [format_percent(v) for v in summary["phv"]],
         [format_percent(v) for v in summary["median_pct"]],
         [f"{STATUS_SYMBOLS[s]} {STATUS_LABELS[s]}" for s in status],
     ]
     zebra = ["#F6F7F9" if i % 2 else "#FFFFFF" for i in range(len(summary))]
-    align = ["left", "left", "left", "right", "right", "right", "right", "left"]
+    align = ["left", "left", "right", "right", "right", "right", "left"]
     fig.add_trace(go.Table(
         domain=domain,
-        columnwidth=[232, 92, 52, 56, 56, 50, 62, 74],
-        header={"values": ["<b>Producto</b>", "<b>Unidad</b>", "<b>Entidad</b>", "<b>Valor</b>",
-                           "<b>Meta</b>", "<b>Avance</b>", "<b>Mediana loc.</b>",
-                           "<b>Estado</b>"],
+        columnwidth=[250, 48, 78, 78, 52, 58, 92],
+        header={"values": ["<b>Indicador</b>", "<b>Entidad</b>", "<b>Avance a la fecha</b>",
+                           "<b>Meta a la fecha</b>", "<b>Avance</b>", "<b>Mediana loc.</b>",
+                           "<b>Semáforo</b>"],
                 "align": align, "fill": {"color": "#EEF1F4"},
                 "line": {"color": GRID_COLOR, "width": 0.5},
                 "font": {"size": 9, "color": INK, "family": FONT_FAMILY}, "height": 20},
         cells={"values": cells, "align": align,
-               "fill": {"color": [zebra] * 7 + [fills]},
+               "fill": {"color": [zebra] * 6 + [fills]},
                "line": {"color": GRID_COLOR, "width": 0.5},
                "font": {"size": 9, "family": FONT_FAMILY,
-                        "color": [[INK] * len(summary)] * 7
+                        "color": [[INK] * len(summary)] * 6
                         + [[text_color_on(f) for f in fills]]},
                "height": 18},
     ))
 
 
+def _short_unit(unit: str) -> str:
+    """Only symbols (``%``) beside the figures: the indicator's name says what is counted."""
+    return unit if len(unit) <= 3 else ""
+
+
 def _series(fig: go.Figure, lines: Mapping[str, pd.DataFrame], titles: Mapping[str, str],
-            code: str, name: str, product_ids: Sequence[str], year: int, top: float,
+            name: str, product_ids: Sequence[str], year: int, top: float,
             bottom: float) -> None:
     n = len(product_ids)
     gap = 0.05
@@ -158,7 +168,8 @@ def _series(fig: go.Figure, lines: Mapping[str, pd.DataFrame], titles: Mapping[s
         x0 = i * (width + gap)
         fig.add_trace(go.Scatter(x=years, y=[100] * len(years), mode="lines",
                                  line={"color": INK_MUTED, "width": 1, "dash": "dot"},
-                                 name="Meta anual (100 %)", showlegend=i == 0, hoverinfo="skip",
+                                 name="Meta a la fecha (100 %)", showlegend=i == 0,
+                                 hoverinfo="skip",
                                  xaxis=f"x{axis}", yaxis=f"y{axis}"))
         fig.add_trace(go.Scatter(x=years, y=median.tolist(), mode="lines",
                                  line={"color": _MEDIAN_COLOR, "width": 1.6, "dash": "dash"},
@@ -169,13 +180,21 @@ def _series(fig: go.Figure, lines: Mapping[str, pd.DataFrame], titles: Mapping[s
                                  name=name, showlegend=i == 0, connectgaps=False,
                                  xaxis=f"x{axis}", yaxis=f"y{axis}"))
         if mine.notna().sum() == 0:
-            fig.add_annotation(text="Sin reportes de la localidad", xref=f"x{axis} domain",
+            fig.add_annotation(text="Sin dato de la localidad", xref=f"x{axis} domain",
                                yref=f"y{axis} domain", x=0.5, y=0.5, showarrow=False,
                                font={"size": 10, "color": INK_MUTED})
-        title = _shorten(str(titles[product_id]), 40)
-        fig.add_annotation(text=f"<b>{product_id} · {title}</b>", xref="paper", yref="paper",
-                           x=x0, y=top, xanchor="left", yanchor="bottom", showarrow=False,
+        fig.add_annotation(text=_two_lines(f"{product_id} · {titles[product_id]}", 36),
+                           xref="paper", yref="paper", x=x0, y=top, xanchor="left",
+                           yanchor="bottom", align="left", showarrow=False,
                            font={"size": 10, "color": INK}, yshift=2)
+        if year < LAST_YEAR:
+            fig.add_shape(type="rect", xref=f"x{axis}", yref=f"y{axis} domain",
+                          x0=year + 0.5, x1=LAST_YEAR + 0.4, y0=0, y1=1, layer="below",
+                          fillcolor="#F3F4F6", line={"width": 0})
+            fig.add_annotation(text="Futuro", xref=f"x{axis}", yref=f"y{axis} domain",
+                               x=(year + 0.5 + LAST_YEAR + 0.4) / 2, y=0.02,
+                               yanchor="bottom", showarrow=False,
+                               font={"size": 9, "color": INK_MUTED})
         hi = np.nanmax([mine.max(), median.max(), 100.0])
         hi = 150.0 if not np.isfinite(hi) else max(120.0, math.ceil(hi / 25) * 25)
         fig.layout[f"xaxis{axis}"] = {
@@ -192,25 +211,13 @@ def _series(fig: go.Figure, lines: Mapping[str, pd.DataFrame], titles: Mapping[s
         }
 
 
-def build_report_figure(code: str, year: int, summary: pd.DataFrame,
-                        lines: Mapping[str, pd.DataFrame], version: DataVersion,
-                        ctx: Any) -> go.Figure:
-    """The A4 report of locality ``code`` at ``year`` as one figure (render it to PDF).
+def build_report_figure(report: Any, ctx: Any) -> go.Figure:
+    """The A4 report of one locality as one figure (render it to PDF).
 
     Parameters
     ----------
-    code : str
-        Locality code ``"01"``..``"20"``.
-    year : int
-        Year of the statuses and table (series run 2023 to ``year``).
-    summary : DataFrame
-        One row per product reported by locality (:func:`view.report.locality_summary`).
-    lines : mapping
-        Product id -> ``[mine, median]`` progress shares indexed by year, for the
-        (up to three) key products whose series are drawn, in drawing order
-        (:func:`view.report.report_lines`).
-    version : DataVersion
-        The data version (source line, illustrative flag).
+    report : view.report.LocalityReport
+        The locality's numbers: the dashboard's own view of it at the cut.
     ctx : view.geo.GeoContext
         Display geometry and names.
 
@@ -219,33 +226,36 @@ def build_report_figure(code: str, year: int, summary: pd.DataFrame,
     go.Figure
         Sized :data:`REPORT_SIZE`.
     """
+    code, summary, cut = report.code, report.summary, report.cut
     name = ctx.names[code]
     fig = go.Figure()
     # Vertical layout in paper fractions (paper = page minus margins).
     _locator(fig, code, ctx, ctx.geojson, {"x": [0.0, 0.36], "y": [0.745, 0.985]})
-    facts = _facts(summary, code, ctx, year)
-    fig.add_annotation(text="<br>".join(facts), xref="paper", yref="paper", x=0.41, y=0.975,
-                       xanchor="left", yanchor="top", align="left", showarrow=False,
-                       font={"size": 12, "color": INK})
-    fig.add_annotation(text=f"<b>Productos con metas por localidad, {year}</b>", xref="paper",
-                       yref="paper", x=0, y=0.712, xanchor="left", yanchor="bottom",
-                       showarrow=False, font={"size": 13, "color": INK})
+    fig.add_annotation(text="<br>".join(_facts(report, ctx)), xref="paper", yref="paper",
+                       x=0.41, y=0.985, xanchor="left", yanchor="top", align="left",
+                       showarrow=False, font={"size": 11.5, "color": INK})
+    fig.add_annotation(text=f"<b>Indicadores reportados por localidad, corte {cut.label}</b>",
+                       xref="paper", yref="paper", x=0, y=0.712, xanchor="left",
+                       yanchor="bottom", showarrow=False, font={"size": 13, "color": INK})
     _table(fig, summary, {"x": [0, 1], "y": [0.285, 0.708]})
-    fig.add_annotation(text="<b>Avance frente a la meta anual: la localidad y la mediana de "
-                            "las 20 localidades</b>", xref="paper", yref="paper", x=0, y=0.262,
+    fig.add_annotation(text="<b>Avance en el periodo: la localidad y la mediana de las 20 "
+                            "localidades</b>", xref="paper", yref="paper", x=0, y=0.262,
                        xanchor="left", yanchor="bottom", showarrow=False,
                        font={"size": 13, "color": INK})
-    titles = dict(zip(summary["product_id"], summary["name"], strict=True))
-    _series(fig, lines, titles, code, name, list(lines), year, top=0.19, bottom=0.03)
+    titles = dict(zip(summary["code"], summary["name"], strict=True))
+    _series(fig, report.lines, titles, name, list(report.lines), cut.year, top=0.175,
+            bottom=0.03)
     fig.add_annotation(
-        text=source_line(version) + "<br>Avance = proporción de la meta anual "
-        "alcanzada. Mediana: valor central de las 20 localidades en el mismo año.",
+        text=source_line(report.version) + "<br>Avance = avance a la fecha frente a la meta "
+        "programada a la fecha (método de la SDP). Mediana: valor central de las 20 "
+        "localidades en el mismo corte.",
         xref="paper", yref="paper", x=0, y=-0.035, xanchor="left", yanchor="top",
         showarrow=False, align="left", font={"size": 8.5, "color": INK_MUTED},
     )
     title = f"<b>{name}</b>"
     subtitle = (f"Localidad {code} de Bogotá D.C. · Seguimiento de la política Bogotá "
-                f"Territorio Inteligente, {year}")
+                f"Territorio Inteligente, corte {cut.label}")
+    version = report.version
     fig.update_layout(
         width=REPORT_SIZE[0], height=REPORT_SIZE[1],
         font={"family": FONT_FAMILY, "size": 11, "color": INK},

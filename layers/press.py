@@ -24,10 +24,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from data.catalog import Catalog
-from data.schema import CITYWIDE, STATUS_LABELS, STATUSES
+from data.schema import STATUS_LABELS, STATUSES
 from layers.choropleth import LABELS_TRACE, merc_y
-from layers.formatting import format_percent, format_value, join_names
+from layers.formatting import format_percent, format_points, format_value, join_names
 from layers.print_map import build_print_map
+from layers.scales import measure_z
 from layers.series_figure import build_series
 from layers.status_figure import build_status_bars
 from layers.theme import (
@@ -190,7 +191,7 @@ def _map(view: Any, ctx: Any, size: ExportSize, title: str, subtitle: str,
     fig = build_print_map(
         ctx.geojson, view.values, ctx.names, measure=state.measure, scale=view.scale,
         framing=framing, bounds=ctx.bounds, selected=state.localities,
-        overlays=ctx.overlay_traces("geo", state.layers), unit=view.product["unit"],
+        overlays=ctx.overlay_traces("geo", state.layers), unit=view.indicator["unit"],
         label_names=size.height >= 700 and not size.social,
         label_points=ctx.label_points, size=(size.width, size.height),
         title=title, subtitle=subtitle, source=source,
@@ -226,28 +227,30 @@ def ranking_rows(view: Any, ctx: Any) -> pd.DataFrame:
     Returns
     -------
     DataFrame
-        ``code, name, length, text, color`` (``length`` 0 and text "– Sin reporte"
-        for a locality without report; ``color`` as painted on the map).
+        ``code, name, length, text, color`` (``length`` 0 and text "– Sin dato"
+        or "○ Futuro" for a locality without a figure; ``color`` as on the map).
     """
     scale, measure = view.scale, view.state.measure
     codes = sorted(str(c) for c in ctx.names)
     rows = view.values.assign(locality_code=view.values["locality_code"].astype(str))
     rows = rows.drop_duplicates("locality_code").set_index("locality_code").reindex(codes)
     rows = rows.rename_axis("locality_code").reset_index()
-    rows["status"] = rows["status"].where(rows["status"].isin(STATUSES), "no_report")
+    rows["status"] = rows["status"].where(rows["status"].isin(STATUSES), "sin_dato")
     z = scale.z_values(rows)
-    unit = view.product["unit"]
-    length = pd.to_numeric(rows["value"] if measure == "valor" else rows["pct"] * 100,
-                           errors="coerce")
-    missing = rows["status"].eq("no_report") | length.isna()
+    unit = view.indicator["unit"]
+    length = measure_z(rows, "avance" if measure == "semaforo" else measure)
+    missing = rows["status"].isin(("sin_dato", "futuro")) | length.isna()
     texts = []
     for row, gone in zip(rows.itertuples(index=False), missing, strict=True):
         if gone:
-            texts.append(f"{STATUS_SYMBOLS['no_report']} {STATUS_LABELS['no_report']}")
+            status = "futuro" if row.status == "futuro" else "sin_dato"
+            texts.append(f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}")
         elif measure == "valor":  # the unit is in the heading, except a "%"
             texts.append(format_value(row.value, "%" if unit.strip() == "%" else ""))
         elif measure == "semaforo":
             texts.append(f"{format_percent(row.pct)} {STATUS_SYMBOLS[row.status]}")
+        elif measure == "brecha":
+            texts.append(format_points(row.brecha, 1))
         else:
             texts.append(format_percent(row.pct))
     table = pd.DataFrame({
@@ -262,10 +265,12 @@ def ranking_rows(view: Any, ctx: Any) -> pd.DataFrame:
 def _ranking_heading(view: Any) -> str:
     measure = view.state.measure
     if measure == "valor":
-        return f"<b>Localidades por valor</b> ({view.product['unit']})"
+        return f"<b>Localidades por avance a la fecha</b> ({view.indicator['unit']})"
     if measure == "semaforo":
-        return "<b>Localidades por avance</b> (color: estado)"
-    return "<b>Localidades por avance</b> (% de la meta)"
+        return "<b>Localidades por avance en el periodo</b> (color: semáforo)"
+    if measure == "brecha":
+        return "<b>Localidades por brecha</b> (puntos frente a la trayectoria ideal)"
+    return "<b>Localidades por avance en el periodo</b> (% de la meta a la fecha)"
 
 
 def add_ranking(fig: go.Figure, view: Any, ctx: Any, *, x: tuple[float, float],
@@ -298,7 +303,8 @@ def add_ranking(fig: go.Figure, view: Any, ctx: Any, *, x: tuple[float, float],
     """
     table = ranking_rows(view, ctx)
     chosen = set(view.state.localities)
-    top = float(table["length"].max()) if len(table) else 0.0
+    gap_measure = view.state.measure == "brecha"  # gaps run both ways from 0
+    top = float(table["length"].abs().max()) if len(table) else 0.0
     per_column = math.ceil(len(table) / columns)
     gap = 0.03
     width = (x[1] - x[0] - gap * (columns - 1)) / columns
@@ -307,7 +313,8 @@ def add_ranking(fig: go.Figure, view: Any, ctx: Any, *, x: tuple[float, float],
     # Each value is written after its bar: the axis reaches far enough for all to fit.
     text_px = 0.56 * font_size * table["text"].str.len() + 8
     room = (bar_px - text_px).clip(lower=bar_px / 3)
-    reach = max((top or 1) * 1.1, float((table["length"] * bar_px / room).max()))
+    reach = max((top or 1) * 1.1, float((table["length"].abs() * bar_px / room).max()))
+    span = [-reach, reach] if gap_measure and (table["length"] < 0).any() else [0, reach]
     bars = []
     for i in range(columns):
         part = table.iloc[i * per_column:(i + 1) * per_column]
@@ -325,7 +332,7 @@ def add_ranking(fig: go.Figure, view: Any, ctx: Any, *, x: tuple[float, float],
         bars.append(bar)
         fig.layout[f"xaxis{suffix}"] = {
             "domain": [left, x[0] + i * (width + gap) + width], "anchor": f"y{suffix}",
-            "visible": False, "range": [0, reach], "fixedrange": True}
+            "visible": False, "range": span, "fixedrange": True}
         fig.layout[f"yaxis{suffix}"] = {
             "domain": list(y), "anchor": f"x{suffix}", "autorange": "reversed",
             "showgrid": False, "showline": False, "ticks": "", "ticklabelstandoff": 4,
@@ -335,10 +342,12 @@ def add_ranking(fig: go.Figure, view: Any, ctx: Any, *, x: tuple[float, float],
                          for c, n in zip(part["code"], part["name"], strict=True)],
             "tickfont": {"size": font_size, "color": INK}}
         if view.state.measure != "valor" and top:
-            fig.add_shape(type="line", x0=100, x1=100, xref=f"x{suffix}", y0=0, y1=1,
+            line_x = 0 if gap_measure else 100
+            fig.add_shape(type="line", x0=line_x, x1=line_x, xref=f"x{suffix}", y0=0, y1=1,
                           yref=f"y{suffix} domain", layer="below",
                           line={"color": _TARGET_LINE, "width": 1.2, "dash": "dot"})
-            fig.add_annotation(text="Meta", x=100, xref=f"x{suffix}", y=1,
+            fig.add_annotation(text="Trayectoria ideal" if gap_measure else "Meta",
+                               x=line_x, xref=f"x{suffix}", y=1,
                                yref=f"y{suffix} domain", yanchor="top", xanchor="center",
                                yshift=14, showarrow=False,
                                font={"size": font_size - 2, "color": INK_MUTED})
@@ -426,18 +435,15 @@ _NOTE_NAME = "citywide-note"
 def _citywide_note(fig: go.Figure, view: Any) -> None:
     """For an indicator reported only citywide: no colour bar, the city's figure in words."""
     fig.update_traces(showscale=False, selector={"type": "choropleth"})
-    year, unit = view.state.year, view.product["unit"]
-    city = view.series[(view.series["locality_code"] == CITYWIDE) & (view.series["year"] == year)]
-    lines = ["<b>Indicador de toda la ciudad</b>", f"Bogotá D.C., {year}:"]
-    if len(city):
-        row = city.iloc[0]
-        status = row["status"] if row["status"] in STATUSES else "no_report"
-        lines += [f"<b>{format_value(row['value'], unit)}</b>",
-                  f"Meta: {format_value(row['target'], unit)}",
-                  f"Avance: {format_percent(row['pct'])}",
-                  f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"]
-    lines += ["", "No se reporta por localidad:", "el mapa queda en gris.",
-              "Vea la serie y la tabla."]
+    unit, city = view.indicator["unit"], view.indicator["city"]
+    status = city["status"] if city["status"] in STATUSES else "sin_dato"
+    lines = ["<b>Indicador de toda la ciudad</b>", f"Bogotá D.C., corte {view.cut.label}:",
+             f"<b>{format_value(city['av'], unit)}</b> (avance a la fecha)",
+             f"Meta a la fecha: {format_value(city['ma'], unit)}",
+             f"Avance en el periodo: {format_percent(city['phv'])}",
+             f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}",
+             "", "No se reporta por localidad:", "el mapa queda en gris.",
+             "Vea la serie y la tabla."]
     left = fig.layout.geo.domain.x[1] if fig.layout.geo.domain.x else 0.6
     fig.add_annotation(
         text="<br>".join(lines), xref="paper", yref="paper", x=min(left + 0.04, 0.7), y=0.97,
@@ -480,23 +486,25 @@ def build_export_figure(
     """
     if view_name not in VIEWS:
         raise ValueError(f"vista desconocida {view_name!r}; use {', '.join(VIEWS)}")
-    if view.empty or view.product is None:
+    if view.empty or view.indicator is None:
         raise ValueError(view.message or "la vista no tiene datos")
-    state, product = view.state, view.product
+    state, product = view.state, view.indicator
     source = source_line(view.version)
     filters = filter_phrases(view, catalog)
     places = _locality_names(view, ctx)
     title, subtitle = describe_selection(
-        view_name, indicator=product["name"] if view_name != "entidades" else None,
-        unit=product["unit"], year=state.year, measure=state.measure,
+        view_name, indicator=f"{product['code']} {product['name']}"
+        if view_name != "entidades" else None,
+        unit=product["unit"], year=view.cut.label, measure=state.measure,
         locality_names=places, filters=filters,
     )
     if view_name == "mapa":
         fig = _map(view, ctx, size, title, subtitle, source)
     elif view_name == "serie":
-        subtitle = f"{product['indicator']} · {subtitle}"
+        subtitle = f"{product['product_id']} · {product['product']} · {subtitle}"
         fig = go.Figure(build_series(
-            view.series, localities=state.localities, names=ctx.names, year=state.year,
+            view.series, localities=state.localities if product["by_locality"] else (),
+            names=ctx.names, year=state.year,
             unit=product["unit"], last_year=last_year, title=title, subtitle=subtitle,
             source=source,
         ))

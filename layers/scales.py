@@ -1,10 +1,11 @@
-"""Colour scales fixed across years for one indicator, with a "sin reporte" band.
+"""Colour scales fixed across cuts for one indicator, with "futuro" and "sin dato" bands.
 
-A scale is computed once per indicator from its whole series (every year and
-locality), so that playing the years shows real change instead of a scale
-recomputed per year. Every scale reserves its lowest band for localities
-without a report (grey, labelled "Sin reporte" on the colour bar), which lets
-one choropleth trace show missing data without duplicating geometry.
+A scale is computed once per indicator and measure from its whole path (every
+cut and locality), so that playing the years shows real change instead of a
+scale recomputed per year. Every scale reserves its two lowest bands for
+places without a figure: "Sin dato" (grey) and "Futuro" (pale blue, a period
+after the data's cut), so one choropleth trace shows them apart from the
+reported values and from each other, and the colour bar explains both.
 """
 
 from __future__ import annotations
@@ -18,30 +19,49 @@ import pandas as pd
 
 from data.schema import CITYWIDE, STATUSES
 from layers.formatting import PERCENT_SIGN, format_number
-from layers.theme import PROGRESS_SCALE, SEQUENTIAL_SCALE, STATUS_COLORS, status_legend_label
+from layers.theme import (
+    GAP_SCALE,
+    PROGRESS_SCALE,
+    SEQUENTIAL_SCALE,
+    STATUS_COLORS,
+    status_legend_label,
+)
 
 __all__ = [
+    "GAP_RANGE",
     "MEASURES",
     "MEASURE_LABELS",
     "PROGRESS_MAX",
     "STATUS_ORDER",
     "Scale",
+    "measure_z",
     "value_scale",
 ]
 
 #: What the map can colour (the URL's ``medida``).
-MEASURES = ("valor", "avance", "semaforo")
+MEASURES = ("valor", "avance", "semaforo", "brecha")
 MEASURE_LABELS = {
-    "valor": "Valor reportado",
-    "avance": "Porcentaje de la meta anual alcanzado",
-    "semaforo": "Estado frente a la meta anual",
+    "valor": "Avance a la fecha (valor reportado acumulado según el tipo de indicador)",
+    "avance": "Avance en el periodo (% de la meta programada a la fecha)",
+    "semaforo": "Semáforo del avance en el periodo",
+    "brecha": "Brecha frente a la trayectoria ideal (puntos porcentuales)",
 }
-#: Upper end (percent of the year's target) of the fixed progress scale.
+#: Upper end (percent of the target to date) of the fixed progress scale.
 PROGRESS_MAX = 150.0
+#: Brecha scale: +/- this many percentage points.
+GAP_RANGE = 50.0
 #: Status codes from the bottom to the top of the semáforo colour bar.
-STATUS_ORDER = ("no_report", "behind", "at_risk", "on_track")
-_MISSING_BAND = 0.1  # share of the colour bar given to "Sin reporte"
-_MISSING_LABEL = status_legend_label("no_report")
+STATUS_ORDER = ("sin_dato", "futuro", "rojo", "amarillo", "verde", "naranja")
+_BAND = 0.08  # share of the colour bar given to each of "sin dato" and "futuro"
+
+
+def measure_z(values: pd.DataFrame, measure: str) -> pd.Series:
+    """The raw number a measure colours: value, PHV in %, or brecha in points."""
+    column = {"valor": "value", "avance": "pct", "brecha": "brecha"}[measure]
+    if column not in values:
+        return pd.Series(np.nan, index=values.index)
+    numbers = pd.to_numeric(values[column], errors="coerce").astype(float)
+    return numbers if measure == "valor" else numbers * 100.0
 
 
 @dataclass(frozen=True)
@@ -51,17 +71,17 @@ class Scale:
     Attributes
     ----------
     measure : str
-        ``"valor"``, ``"avance"`` or ``"semaforo"``.
+        One of :data:`MEASURES`.
     zmin, zmax : float
-        Fixed colour range, including the "sin reporte" band at the bottom.
+        Fixed colour range, including the two bottom bands.
     colorscale : tuple of (float, str)
         Plotly colorscale stops (positions 0-1, ``#RRGGBB`` colours).
     tickvals, ticktext : tuple
-        Colour-bar ticks and their es-CO labels (first one is "Sin reporte").
-    missing_z : float
-        The z value that paints a locality as "sin reporte".
+        Colour-bar ticks and their es-CO labels (the first two: the bands).
+    missing_z, future_z : float
+        The z values that paint a place as "sin dato" and as "futuro".
     title : str
-        Colour-bar title (unit, "% de la meta" or "Estado").
+        Colour-bar title.
     """
 
     measure: str
@@ -71,22 +91,30 @@ class Scale:
     tickvals: tuple[float, ...]
     ticktext: tuple[str, ...]
     missing_z: float
+    future_z: float
     title: str
 
     def z_values(self, values: pd.DataFrame) -> list[float]:
-        """The z of each row of a ``[locality_code, value, target, pct, status]`` table.
+        """The z of each row of a ``[locality_code, value, target, pct, brecha, status]`` table.
 
-        Rows without a report (NaN value, pct or status ``no_report``) get
-        :attr:`missing_z`.
+        Rows whose status is "futuro" get :attr:`future_z`; rows without a
+        figure for the measure (NaN) get :attr:`missing_z`.
         """
+        status = values["status"].astype(object).where(values["status"].isin(STATUSES),
+                                                       "sin_dato") \
+            if "status" in values else pd.Series("sin_dato", index=values.index)
         if self.measure == "semaforo":
-            status = values["status"].where(values["status"].isin(STATUSES), "no_report")
             return [float(STATUS_ORDER.index(s)) for s in status]
-        column = values["value"] if self.measure == "valor" else values["pct"] * 100.0
-        numbers = pd.to_numeric(column, errors="coerce").astype(float)
-        if "status" in values:
-            numbers = numbers.where(values["status"] != "no_report")
-        return [self.missing_z if math.isnan(v) else float(v) for v in numbers]
+        numbers = measure_z(values, self.measure)
+        out = []
+        for number, state in zip(numbers, status, strict=True):
+            if state == "futuro":
+                out.append(self.future_z)
+            elif math.isnan(number):
+                out.append(self.missing_z)
+            else:
+                out.append(float(number))
+        return out
 
     def color_at(self, z: float) -> str:
         """The ``#RRGGBB`` colour the scale paints for ``z`` (clipped to the range)."""
@@ -126,23 +154,27 @@ def _banded_scale(
     ticktext: Iterable[str],
     title: str,
 ) -> Scale:
-    """Scale over [lo, hi] extended downwards by the grey "Sin reporte" band and tick.
+    """Scale over [lo, hi] extended downwards by the "sin dato" and "futuro" bands.
 
-    The band takes ``_MISSING_BAND`` of the colour bar; missing values are drawn
-    at its middle (``missing_z``).
+    The tick at ``lo`` is left out: it would sit half a band from the "Futuro"
+    label and the two would overlap on a short colour bar (a phone).
     """
-    width = (hi - lo) * _MISSING_BAND / (1 - _MISSING_BAND)
-    grey = STATUS_COLORS["no_report"]
-    scaled = tuple((_MISSING_BAND + p * (1 - _MISSING_BAND), c) for p, c in stops)
-    missing_z = lo - width / 2
+    band = (hi - lo) * _BAND / (1 - 2 * _BAND)
+    labels = [(t, text) for t, text in zip(ticks, ticktext, strict=True) if t > lo]
+    grey, pale = STATUS_COLORS["sin_dato"], STATUS_COLORS["futuro"]
+    scaled = tuple((2 * _BAND + p * (1 - 2 * _BAND), c) for p, c in stops)
+    missing_z = lo - 1.5 * band
+    future_z = lo - 0.5 * band
     return Scale(
         measure=measure,
-        zmin=lo - width,
+        zmin=lo - 2 * band,
         zmax=hi,
-        colorscale=((0.0, grey), (_MISSING_BAND, grey), *scaled),
-        tickvals=(missing_z, *ticks),
-        ticktext=(_MISSING_LABEL, *ticktext),
+        colorscale=((0.0, grey), (_BAND, grey), (_BAND, pale), (2 * _BAND, pale), *scaled),
+        tickvals=(missing_z, future_z, *(t for t, _ in labels)),
+        ticktext=(status_legend_label("sin_dato"), status_legend_label("futuro"),
+                  *(text for _, text in labels)),
         missing_z=missing_z,
+        future_z=future_z,
         title=title,
     )
 
@@ -172,7 +204,15 @@ def _progress_scale() -> Scale:
     text = [format_number(t) + PERCENT_SIGN for t in ticks]
     text[-1] = "≥" + text[-1]
     return _banded_scale("avance", 0.0, PROGRESS_MAX, PROGRESS_SCALE, ticks, text,
-                         "% de la meta")
+                         "% de la meta a la fecha")
+
+
+def _gap_scale() -> Scale:
+    ticks = tuple(float(t) for t in np.arange(-GAP_RANGE, GAP_RANGE + 1, 25.0))
+    text = [("+" if t > 0 else "") + format_number(t) + " pts" for t in ticks]
+    text[-1] = "≥" + text[-1]
+    return _banded_scale("brecha", -GAP_RANGE, GAP_RANGE, GAP_SCALE, ticks, text,
+                         "Brecha (pts)")
 
 
 def _status_scale() -> Scale:
@@ -187,27 +227,28 @@ def _status_scale() -> Scale:
         colorscale=tuple(stops),
         tickvals=tuple(float(i) for i in range(n)),
         ticktext=tuple(status_legend_label(s) for s in STATUS_ORDER),
-        missing_z=0.0,
-        title="Estado",
+        missing_z=float(STATUS_ORDER.index("sin_dato")),
+        future_z=float(STATUS_ORDER.index("futuro")),
+        title="Semáforo",
     )
 
 
 def value_scale(series_df: pd.DataFrame, measure: str, *, unit: str = "") -> Scale:
-    """The colour scale of one indicator for ``measure``, fixed across years.
+    """The colour scale of one indicator for ``measure``, fixed across cuts.
 
     Parameters
     ----------
     series_df : DataFrame
-        The indicator's series ``[year, locality_code, value, target, pct, status]``
-        for all years; citywide rows (``locality_code == "00"``) are ignored
-        because the map shows localities.
-    measure : {"valor", "avance", "semaforo"}
+        ``value`` column with the indicator's values over its whole path (the
+        caller passes what the map can show: every locality, every cut);
+        citywide rows (``locality_code == "00"``) are ignored.
+    measure : {"valor", "avance", "semaforo", "brecha"}
         ``"valor"``: sequential blue from 0 (or the minimum, if negative) to a
-        round number above the maximum over all years and localities.
-        ``"avance"``: fixed 0-150 % of the year's target, diverging at 100 %.
-        ``"semaforo"``: four discrete bands, one per status, labelled.
+        round number above the maximum. ``"avance"``: fixed 0-150 % of the
+        target to date, diverging at 100 %. ``"brecha"``: fixed ±50 points,
+        diverging at 0. ``"semaforo"``: six discrete bands, one per class.
     unit : str
-        Unit of the indicator, used as colour-bar title for ``"valor"``.
+        Unit of the indicator, the colour-bar title for ``"valor"``.
 
     Returns
     -------
@@ -217,6 +258,8 @@ def value_scale(series_df: pd.DataFrame, measure: str, *, unit: str = "") -> Sca
         raise ValueError(f"medida desconocida {measure!r}; use una de {', '.join(MEASURES)}")
     if measure == "avance":
         return _progress_scale()
+    if measure == "brecha":
+        return _gap_scale()
     if measure == "semaforo":
         return _status_scale()
     if "value" not in series_df:

@@ -1,11 +1,16 @@
-"""Actual vs target, 2023-2032, for the city or for each selected locality.
+"""An indicator's path 2023-2032: progress to date against the target to date.
 
-Every point's ``x`` is its year, so a click on the series tells the map which
-year to show. Years up to ``last_year`` without a report are marked
-"Sin reporte" with a ✗ on the place's target line, in the place's colour
-(one trace per place); later years only show the target.
+One point per year (its last quarter; the data's cut in the cut's year), so a
+click tells the map which year to show. For the city: the value to date (AV)
+and the target to date (MA), in the indicator's unit. With localities
+selected, places are compared by their progress within the term (PHV, % of
+the target to date): one line per locality and Bogotá D.C. as a grey
+reference line, with the target (100 %) dotted.
 
-The selected-year marker is ``layout.shapes[0]`` and ``layout.annotations[0]``.
+Years up to the cut without a figure are marked "Sin dato" with a grey ✗ on
+the axis, apart from the reported values and explained in the legend; years
+after the cut are shaded "Metas futuras" (the future is never missing). The
+selected year's marker is ``layout.shapes[0]`` and ``layout.annotations[0]``.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from layers.theme import (
     INK_MUTED,
     QUALITATIVE,
     STATUS_COLORS,
+    STATUS_SYMBOLS,
     dress,
     template_json,
 )
@@ -29,31 +35,27 @@ from layers.theme import (
 __all__ = ["CITY_NAME", "build_series"]
 
 CITY_NAME = "Bogotá D.C."
-#: Legend entry of the ✗ marks when several localities are drawn (each in its colour).
-_MISSING_LEGEND = "Sin reporte (✗ sobre su meta)"
+_VALUE_COLOR = "#0072B2"
+_CITY_REFERENCE = "#6B7280"
 _HOVER = (
-    "<b>%{customdata[0]}</b> · %{x}<br>"
-    "%{customdata[1]}: %{customdata[2]}<br>"
-    "Avance: %{customdata[3]} · %{customdata[4]}"
+    "<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
+    "Avance a la fecha: %{customdata[2]}<br>"
+    "Meta a la fecha: %{customdata[3]}<br>"
+    "Avance en el periodo: %{customdata[4]}<br>"
+    "%{customdata[5]}"
     "<extra></extra>"
 )
 
 
 def _status_text(status: Any) -> str:
-    return STATUS_LABELS[status] if status in STATUSES else STATUS_LABELS["no_report"]
+    status = status if status in STATUSES else "sin_dato"
+    return f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"
 
 
-def _customdata(rows: pd.DataFrame, place: str, what: str, column: str, unit: str) -> list:
-    return [
-        [place, what, format_value(getattr(r, column), unit), format_percent(r.pct),
-         _status_text(r.status)]
-        for r in rows.itertuples(index=False)
-    ]
-
-
-def _missing_marker(color: str) -> dict[str, Any]:
-    return {"symbol": "x-thin-open", "size": 12, "color": color,
-            "line": {"width": 2.4, "color": color}}
+def _customdata(rows: pd.DataFrame, place: str, unit: str) -> list:
+    return [[place, r.period, format_value(r.value, unit), format_value(r.target, unit),
+             format_percent(r.pct), _status_text(r.status)]
+            for r in rows.itertuples(index=False)]
 
 
 def _scatter(**props: Any) -> dict[str, Any]:
@@ -61,27 +63,8 @@ def _scatter(**props: Any) -> dict[str, Any]:
     return {"type": "scatter", **props}
 
 
-def _missing_trace(gaps: pd.DataFrame, place: str, code: str, unit: str, color: str,
-                   single: bool) -> dict[str, Any]:
-    """✗ marks of the years ``place`` did not report, on its target line, in its colour."""
-    targets = gaps["target"]
-    return _scatter(
-        x=gaps["year"].tolist(),
-        y=targets.fillna(0).tolist(),
-        mode="markers",
-        name="Sin reporte",
-        legendgroup=code,
-        showlegend=single,
-        marker=_missing_marker(color),
-        text=[f"<b>{place}</b> · {y}<br>Sin reporte (meta: {format_value(t, unit)})"
-              for y, t in zip(gaps["year"], targets, strict=True)],
-        hovertemplate="%{text}<extra></extra>",
-        cliponaxis=False,
-    )
-
-
 def _band(x0: float, x1: float, color: str, opacity: float) -> dict[str, Any]:
-    """A full-height band behind the lines (what ``fig.add_vrect`` would add)."""
+    """A full-height band behind the lines."""
     return {"type": "rect", "x0": x0, "x1": x1, "xref": "x", "y0": 0, "y1": 1,
             "yref": "y domain", "fillcolor": color, "opacity": opacity,
             "line": {"width": 0}, "layer": "below"}
@@ -89,16 +72,31 @@ def _band(x0: float, x1: float, color: str, opacity: float) -> dict[str, Any]:
 
 def _prepare(series_df: pd.DataFrame, code: str) -> pd.DataFrame:
     rows = series_df[series_df["locality_code"].astype(str) == code]
-    rows = rows.drop_duplicates("year").set_index("year").reindex(range(FIRST_YEAR, LAST_YEAR + 1))
+    rows = rows.drop_duplicates("year").set_index("year").reindex(range(FIRST_YEAR,
+                                                                          LAST_YEAR + 1))
     for column in ("value", "target", "pct"):
         if column not in rows:
             rows[column] = float("nan")
         rows[column] = pd.to_numeric(rows[column], errors="coerce").astype(float)
-    if "status" not in rows:
-        rows["status"] = "no_report"
     rows["status"] = rows["status"].astype(object).where(rows["status"].isin(STATUSES),
-                                                          "no_report")
+                                                          "sin_dato") \
+        if "status" in rows else "sin_dato"
+    rows["period"] = rows["period"].fillna("") if "period" in rows else ""
+    if "future" not in rows:
+        rows["future"] = False
+    rows["future"] = rows["future"].fillna(False).astype(bool)
     return rows.rename_axis("year").reset_index()
+
+
+def _missing_trace(x: list[int], ids: list[str]) -> dict[str, Any]:
+    return _scatter(
+        x=x, y=[0] * len(x), mode="markers", name=f"{STATUS_SYMBOLS['sin_dato']} Sin dato "
+        "(año sin reporte o sin meta numérica)",
+        marker={"symbol": "x-thin-open", "size": 11, "color": INK_MUTED,
+                "line": {"width": 2.2, "color": INK_MUTED}},
+        text=ids, hovertemplate="%{text}<extra></extra>", cliponaxis=False,
+        legendgroup="sin-dato", showlegend=True,
+    )
 
 
 def build_series(
@@ -113,7 +111,7 @@ def build_series(
     subtitle: str | None = None,
     source: str | None = None,
 ) -> dict[str, Any]:
-    """Line chart of actual values (solid) and targets (dashed) per year, as a figure dict.
+    """The indicator's path as a figure dict (see the module docstring).
 
     A plain dict costs about a millisecond to build; the same figure as
     ``go.Figure`` objects costs tens of milliseconds of plotly validation.
@@ -121,19 +119,19 @@ def build_series(
     Parameters
     ----------
     series_df : DataFrame
-        ``[year, locality_code, value, target, pct, status]`` of one indicator;
-        ``"00"`` rows are the city.
+        ``[year, locality_code, period, value, target, pct, status, future]`` of
+        one indicator (``view.model`` builds it); ``"00"`` rows are the city.
     localities : sequence of str
-        Codes to draw, one colour each; empty draws the city (``"00"``).
+        Codes to compare by progress; empty draws the city's values.
     names : mapping
-        Code -> Spanish name (the city is "Bogotá D.C." unless ``names["00"]``).
+        Code -> Spanish name (the city is "Bogotá D.C.").
     year : int
         Selected year, marked by a vertical line.
     unit : str
         Indicator unit (axis title and hover).
     last_year : int, optional
-        Last year with reports (cut-off); years after it are the future and are
-        not flagged as missing. Default: the last year with any value.
+        Year of the data's cut; later years are the future. Default: read from
+        the frame's ``future`` column.
     title, subtitle, source : str, optional
         Title block and source line (exports), see :func:`layers.theme.dress`.
 
@@ -142,77 +140,71 @@ def build_series(
     dict
         ``clickData["points"][0]["x"]`` is the clicked year.
     """
-    codes = [str(c) for c in localities] or [CITYWIDE]
-    if last_year is None:
-        reported = series_df.loc[pd.to_numeric(series_df["value"], errors="coerce").notna(),
-                                 "year"]
-        last_year = int(reported.max()) if len(reported) else FIRST_YEAR - 1
     unit = (unit or "").strip()
+    codes = [str(c) for c in localities]
+    compare = bool(codes)
+    city = _prepare(series_df, CITYWIDE)
+    if last_year is None:
+        present = city.loc[~city["future"], "year"]
+        last_year = int(present.max()) if len(present) else FIRST_YEAR - 1
     data: list[dict[str, Any]] = []
-    missing_x: list[int] = []
-    for i, code in enumerate(codes):
+    missing: dict[int, list[str]] = {}
+    places = codes if compare else [CITYWIDE]
+    for i, code in enumerate(places):
         rows = _prepare(series_df, code)
         place = names.get(code, CITY_NAME if code == CITYWIDE else code)
-        color = INK if len(codes) == 1 else QUALITATIVE[i % len(QUALITATIVE)]
-        single = len(codes) == 1
-        data.append(
-            _scatter(
-                x=rows["year"].tolist(),
-                y=rows["target"].tolist(),
-                mode="lines+markers",
-                name="Meta" if single else f"Meta · {place}",
-                legendgroup=code,
-                showlegend=single,
-                line={"color": INK_MUTED if single else color, "width": 1.6, "dash": "dash"},
-                opacity=1 if single else 0.75,
-                marker={"size": 6, "symbol": "circle-open"},
-                customdata=_customdata(rows, place, "Meta", "target", unit),
-                hovertemplate=_HOVER,
-            )
-        )
-        data.append(
-            _scatter(
-                x=rows["year"].tolist(),
-                y=rows["value"].tolist(),
-                mode="lines+markers",
-                name="Valor reportado" if single else place,
-                legendgroup=code,
-                line={"color": "#0072B2" if single else color, "width": 2.6},
-                marker={"size": 8},
-                customdata=_customdata(rows, place, "Valor", "value", unit),
-                hovertemplate=_HOVER,
-                connectgaps=False,
-            )
-        )
-        gaps = rows[(rows["year"] <= last_year) & rows["value"].isna()]
-        missing_x += gaps["year"].tolist()
-        if len(gaps):
-            data.append(_missing_trace(gaps, place, code, unit,
-                                         "#0072B2" if single else color, single))
-    if len(codes) > 1:
-        data.append(
-            _scatter(x=[None], y=[None], mode="lines", name="Meta (discontinua)",
-                       line={"color": INK_MUTED, "width": 1.6, "dash": "dash"},
-                       hoverinfo="skip")
-        )
-    if missing_x and len(codes) > 1:
-        data.append(
-            _scatter(x=[None], y=[None], mode="markers", name=_MISSING_LEGEND,
-                       marker=_missing_marker(INK), hoverinfo="skip")
-        )
-    # Shapes as plain dicts, assigned once below: ``fig.add_vrect`` costs about
-    # 10 ms a call (it re-validates every shape), most of a callback's time.
+        color = _VALUE_COLOR if not compare else QUALITATIVE[i % len(QUALITATIVE)]
+        custom = _customdata(rows, place, unit)
+        if compare:
+            data.append(_scatter(
+                x=rows["year"].tolist(), y=(rows["pct"] * 100).tolist(),
+                mode="lines+markers", name=place, legendgroup=code,
+                line={"color": color, "width": 2.6}, marker={"size": 8},
+                customdata=custom, hovertemplate=_HOVER, connectgaps=False))
+        else:
+            data.append(_scatter(
+                x=rows["year"].tolist(), y=rows["target"].tolist(), mode="lines+markers",
+                name="Meta a la fecha", legendgroup="meta",
+                line={"color": INK_MUTED, "width": 1.6, "dash": "dash"},
+                marker={"size": 6, "symbol": "circle-open"}, customdata=custom,
+                hovertemplate=_HOVER))
+            data.append(_scatter(
+                x=rows["year"].tolist(), y=rows["value"].tolist(), mode="lines+markers",
+                name="Avance a la fecha", legendgroup="avance",
+                line={"color": color, "width": 2.6}, marker={"size": 8},
+                customdata=custom, hovertemplate=_HOVER, connectgaps=False))
+        measured = rows["pct"] if compare else rows["value"]
+        gaps = rows[(rows["year"] <= last_year) & measured.isna() & ~rows["future"]]
+        for gap_year in gaps["year"]:
+            missing.setdefault(int(gap_year), []).append(place)
+    if compare:
+        data.append(_scatter(
+            x=city["year"].tolist(), y=(city["pct"] * 100).tolist(), mode="lines",
+            name=f"{CITY_NAME} (referencia)", legendgroup=CITYWIDE,
+            line={"color": _CITY_REFERENCE, "width": 2, "dash": "dashdot"},
+            customdata=_customdata(city, CITY_NAME, unit), hovertemplate=_HOVER,
+            connectgaps=False))
+    if missing:
+        years = sorted(missing)
+        data.append(_missing_trace(years, [f"<b>{y}</b>: sin dato en " + ", ".join(missing[y])
+                                           for y in years]))
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
-    if missing_x and len(codes) == 1:
-        for y in sorted(set(missing_x)):
-            shapes.append(_band(y - 0.45, y + 0.45, STATUS_COLORS["no_report"], 0.18))
+    if compare:
+        shapes.append({"type": "line", "x0": FIRST_YEAR - 0.6, "x1": LAST_YEAR + 0.6,
+                       "xref": "x", "y0": 100, "y1": 100, "yref": "y",
+                       "line": {"color": INK_MUTED, "width": 1.2, "dash": "dot"},
+                       "layer": "below"})
+        annotations.append({"x": FIRST_YEAR - 0.5, "y": 100, "xref": "x", "yref": "y",
+                            "xanchor": "left", "yanchor": "bottom", "showarrow": False,
+                            "text": "Meta a la fecha (100 %)",
+                            "font": {"size": 11, "color": INK_MUTED}})
     if last_year < LAST_YEAR:
         shapes.append(_band(max(last_year, FIRST_YEAR - 1) + 0.5, LAST_YEAR + 0.5,
-                            "#F3F4F6", 1))
+                            STATUS_COLORS["futuro"], 0.55))
         annotations.append({"x": LAST_YEAR + 0.5, "y": 1, "xref": "x", "yref": "paper",
                             "xanchor": "right", "yanchor": "top", "showarrow": False,
-                            "text": "Metas futuras",
+                            "text": f"{STATUS_SYMBOLS['futuro']} Metas futuras",
                             "font": {"size": 12, "color": INK_MUTED}})
     # The selected-year marker goes first so its paths stay shapes[0]/annotations[0].
     marker = {"type": "line", "x0": year, "x1": year, "xref": "x", "y0": 0, "y1": 1,
@@ -220,7 +212,7 @@ def build_series(
     label = {"x": year, "y": 1, "xref": "x", "yref": "paper", "yanchor": "top",
              "text": f"<b>{year}</b>", "showarrow": False, "bgcolor": "#FFFFFF",
              "font": {"size": 13, "color": INK}}
-    y_title = unit or "Valor"
+    y_title = "% de la meta a la fecha" if compare else (unit or "Valor")
     layout = {
         "template": template_json(),
         "shapes": [marker, *shapes],
@@ -228,7 +220,7 @@ def build_series(
         "xaxis": {"tickmode": "linear", "dtick": 1,
                   "range": [FIRST_YEAR - 0.6, LAST_YEAR + 0.6], "fixedrange": True},
         "yaxis": {"title": {"text": y_title}, "rangemode": "tozero",
-                  "tickformat": ",.2~f"},
+                  "tickformat": ",.2~f", "ticksuffix": " %" if compare else ""},
         "legend": {"y": 1, "yanchor": "top", "x": 1.01, "xanchor": "left",
                    "orientation": "v", "traceorder": "normal"},
         "margin": {"l": 84, "r": 16, "t": 36, "b": 24},
@@ -236,4 +228,3 @@ def build_series(
         "clickmode": "event",
     }
     return dress({"data": data, "layout": layout}, title, subtitle, source)
-

@@ -14,6 +14,7 @@ from data.schema import STATUSES
 from layers.formatting import format_number
 from layers.theme import (
     STATUS_COLORS,
+    STATUS_SYMBOLS,
     dress,
     status_legend_label,
     template_json,
@@ -36,7 +37,7 @@ def _segment_props(status: str, y: list[str], x: list[int], **extra: Any) -> dic
         orientation="h",
         name=status_legend_label(status),
         marker={"color": color, "line": {"color": "#FFFFFF", "width": 1}},
-        text=[format_number(v) if v else "" for v in x],
+        text=[f"{STATUS_SYMBOLS[status]}\u00a0{format_number(v)}" if v else "" for v in x],
         textposition="inside",
         insidetextanchor="middle",
         textfont={"color": text_color_on(color), "size": 13},
@@ -62,7 +63,7 @@ def build_status_bars(
     ----------
     counts : DataFrame
         :func:`data.progress.status_counts` by ``key`` with a ``label`` column
-        (display name of each group). Groups with more products come first, ties
+        (display name of each group). Groups with more indicators come first, ties
         by label: the one sort of the screen and the exports.
     key : str
         Group column (``"entity_id"`` or ``"axis_id"``).
@@ -88,7 +89,7 @@ def build_status_bars(
             table[status].tolist(),
             customdata=ids,
             hovertemplate=(
-                f"<b>%{{y}}</b><br>{status_legend_label(status)}: %{{x}} productos"
+                f"<b>%{{y}}</b><br>{status_legend_label(status)}: %{{x}} indicadores"
                 f"<extra>{by_label}</extra>"
             ),
         )}
@@ -100,7 +101,7 @@ def build_status_bars(
         "barmode": "stack",
         "bargap": 0.3,
         "height": max(260, 140 + 40 * len(ids)),
-        "xaxis": {"title": {"text": "Número de productos"}, "tickformat": ",d",
+        "xaxis": {"title": {"text": "Número de indicadores"}, "tickformat": ",d",
                   "showgrid": True, "showline": False, "ticks": ""},
         "yaxis": {"autorange": "reversed", "showgrid": False, "automargin": True,
                   "ticklabelstandoff": 6},

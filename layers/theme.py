@@ -17,6 +17,7 @@ from data.schema import STATUS_LABELS, STATUSES
 __all__ = [
     "BORDER_COLOR",
     "FONT_FAMILY",
+    "GAP_SCALE",
     "GRID_COLOR",
     "INK",
     "INK_MUTED",
@@ -30,8 +31,9 @@ __all__ = [
     "TEMPLATE",
     "add_source_line",
     "apply_titles",
+    "contrast_ratio",
     "dress",
-    "set_template",
+    "luminance",
     "status_legend_label",
     "template_json",
     "text_color_on",
@@ -46,14 +48,20 @@ GRID_COLOR = "#E3E6EA"
 BORDER_COLOR = "#FFFFFF"
 SELECTED_COLOR = "#111111"
 
+#: The district's semáforo colours (rojo, amarillo, verde, naranja), taken from
+#: Okabe & Ito's colour-blind-safe set and ordered by lightness; "sin dato" grey;
+#: "futuro" a pale blue that reads as "not yet", never as missing.
 STATUS_COLORS = {
-    "on_track": "#009E73",  # Okabe-Ito bluish green
-    "at_risk": "#E69F00",  # Okabe-Ito orange
-    "behind": "#D55E00",  # Okabe-Ito vermillion
-    "no_report": "#BDBDBD",  # neutral grey
+    "rojo": "#C0392B",
+    "amarillo": "#F0E442",
+    "verde": "#009E73",
+    "naranja": "#E69F00",
+    "sin_dato": "#BDBDBD",
+    "futuro": "#DCE6F2",
 }
 #: Symbol drawn beside or instead of a status colour (never colour alone).
-STATUS_SYMBOLS = {"on_track": "✓", "at_risk": "!", "behind": "✗", "no_report": "–"}
+STATUS_SYMBOLS = {"rojo": "✗", "amarillo": "!", "verde": "✓", "naranja": "▲",
+                  "sin_dato": "–", "futuro": "○"}
 
 #: Sequential single-hue blue (ColorBrewer Blues 2-9), for reported values.
 SEQUENTIAL_SCALE = (
@@ -62,6 +70,15 @@ SEQUENTIAL_SCALE = (
     (0.5, "#6BAED6"),
     (0.75, "#2171B5"),
     (1.0, "#08306B"),
+)
+#: Diverging brown -> white -> teal for the gap to the ideal path (brecha),
+#: symmetric around 0 (behind: brown, ahead: teal).
+GAP_SCALE = (
+    (0.0, "#8C510A"),
+    (0.25, "#D8B365"),
+    (0.5, "#F5F5F5"),
+    (0.75, "#5AB4AC"),
+    (1.0, "#01665E"),
 )
 #: Diverging orange -> light -> blue, stops as shares of 0-150 % of the target.
 PROGRESS_SCALE = (
@@ -95,16 +112,26 @@ def status_legend_label(status: str) -> str:
     return f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"
 
 
-def text_color_on(fill: str) -> str:
-    """Dark or white text, whichever reads better on the ``#RRGGBB`` ``fill``."""
-    fill = fill.lstrip("#")
-    red, green, blue = (int(fill[i : i + 2], 16) / 255 for i in (0, 2, 4))
+def luminance(color: str) -> float:
+    """WCAG relative luminance of a ``#RRGGBB`` colour."""
+    color = color.lstrip("#")
+    red, green, blue = (int(color[i : i + 2], 16) / 255 for i in (0, 2, 4))
 
     def _linear(c: float) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
-    luminance = 0.2126 * _linear(red) + 0.7152 * _linear(green) + 0.0722 * _linear(blue)
-    return INK if luminance > 0.30 else "#FFFFFF"
+    return 0.2126 * _linear(red) + 0.7152 * _linear(green) + 0.0722 * _linear(blue)
+
+
+def contrast_ratio(a: str, b: str) -> float:
+    """WCAG contrast ratio of two ``#RRGGBB`` colours (1 to 21)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_color_on(fill: str) -> str:
+    """Dark ink or white text, whichever contrasts more with the ``#RRGGBB`` ``fill``."""
+    return INK if contrast_ratio(INK, fill) >= contrast_ratio("#FFFFFF", fill) else "#FFFFFF"
 
 
 def _template() -> go.layout.Template:
@@ -178,23 +205,6 @@ def template_json() -> dict:
     if _TEMPLATE_JSON is None:
         _TEMPLATE_JSON = TEMPLATE.to_plotly_json()
     return _TEMPLATE_JSON
-
-
-def set_template(fig: go.Figure) -> go.Figure:
-    """Put :data:`TEMPLATE` on ``fig`` without validating it again.
-
-    ``update_layout(template=TEMPLATE)`` re-validates the whole template (about
-    3 ms a figure); the template is valid by construction, so it is assigned
-    the way plotly assigns its own default template. Returns ``fig``.
-    """
-    layout = fig.layout
-    validate = layout._validate
-    layout._validate = False
-    try:
-        layout.template = TEMPLATE
-    finally:
-        layout._validate = validate
-    return fig
 
 
 def apply_titles(

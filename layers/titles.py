@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from data.catalog import DataVersion
-from data.config import STATUS_THRESHOLDS
+from data.config import SEMAFORO
 from data.schema import FIRST_YEAR, LAST_YEAR
 from layers.formatting import format_date, format_percent, join_names
 from layers.scales import MEASURE_LABELS, MEASURES
@@ -37,10 +37,12 @@ GROUP_LABELS = {"entidad": "entidad", "eje": "eje"}
 
 
 def status_rule_text(thresholds: dict[str, float] | None = None) -> str:
-    """The semáforo rule in words, from ``data.config.STATUS_THRESHOLDS``."""
-    t = thresholds or STATUS_THRESHOLDS
-    on, risk = format_percent(t["on_track"]), format_percent(t["at_risk"])
-    return f"En meta: ≥ {on} de la meta anual · En riesgo: {risk}–{on} · Rezagado: < {risk}"
+    """The semáforo rule in words, from ``data.config.SEMAFORO``."""
+    t = thresholds or SEMAFORO
+    red, amber, green = (format_percent(t[k]) for k in ("rojo", "amarillo", "verde"))
+    return (f"Semáforo del avance en el periodo: Rezagado ≤ {red} · En riesgo ≤ {amber} · "
+            f"En meta ≤ {green} · Sobre-ejecución > {green} de la meta programada a la "
+            "fecha")
 
 
 def describe_selection(
@@ -48,7 +50,7 @@ def describe_selection(
     *,
     indicator: str | None = None,
     unit: str = "",
-    year: int,
+    year: int | str,
     measure: str = "valor",
     locality_names: Sequence[str] = (),
     group_by: str = "entidad",
@@ -64,9 +66,9 @@ def describe_selection(
         Indicator (or product) name, as people read it.
     unit : str
         Indicator unit ("zonas", "%").
-    year : int
-        Selected year.
-    measure : {"valor", "avance", "semaforo"}
+    year : int or str
+        The cut shown, e.g. ``"2026-T3"`` (or a year).
+    measure : {"valor", "avance", "semaforo", "brecha"}
         What the map colours (``mapa`` only).
     locality_names : sequence of str
         Selected localities (highlighted on the map, lines of the series).
@@ -78,8 +80,9 @@ def describe_selection(
     Returns
     -------
     (str, str)
-        E.g. ``("Avance de Zonas WiFi públicas por localidad, 2026",
-        "Porcentaje de la meta anual alcanzado · Unidad: zonas · 2026")``.
+        E.g. ``("Avance de Zonas WiFi públicas por localidad, 2026-T3",
+        "Avance en el periodo (% de la meta programada a la fecha) · Unidad: zonas ·
+        Corte 2026-T3")``.
     """
     if view not in VIEWS:
         raise ValueError(f"vista desconocida {view!r}; use una de {', '.join(VIEWS)}")
@@ -89,22 +92,24 @@ def describe_selection(
     if view == "mapa":
         if measure not in MEASURES:
             raise ValueError(f"medida desconocida {measure!r}; use una de {', '.join(MEASURES)}")
-        prefix = {"valor": "", "avance": "Avance de ", "semaforo": "Estado de "}[measure]
+        prefix = {"valor": "", "avance": "Avance de ", "semaforo": "Semáforo de ",
+                  "brecha": "Brecha de "}[measure]
         title = f"{prefix}{name} por localidad, {year}"
         rule = status_rule_text() if measure == "semaforo" else MEASURE_LABELS[measure]
-        parts = [rule, *unit_part, str(year)]
+        parts = [rule, *unit_part, f"Corte {year}"]
         if places:
             parts.append(f"Destacadas: {places}")
     elif view == "serie":
         where = places or "Bogotá D.C."
         title = f"{name} en {where}, {FIRST_YEAR}-{LAST_YEAR}"
-        parts = ["Valor reportado y meta anual", *unit_part, f"Año marcado: {year}"]
+        parts = ["Avance a la fecha y meta programada a la fecha, al cierre de cada año",
+                 *unit_part, f"Corte marcado: {year}"]
     else:
         noun = GROUP_LABELS.get(group_by)
         if noun is None:
             raise ValueError(f"agrupación desconocida {group_by!r}; use entidad o eje")
-        title = f"Estado de los productos por {noun}, {year}"
-        parts = ["Número de productos según su avance frente a la meta anual", str(year)]
+        title = f"Semáforo de los indicadores por {noun}, {year}"
+        parts = ["Número de indicadores según su avance en el periodo", f"Corte {year}"]
         if places:
             parts.append(f"Localidades: {places}")
     parts += [f for f in filters if f]
@@ -138,7 +143,8 @@ def source_line(
         · Datos ilustrativos"``.
     """
     if isinstance(version, DataVersion):
-        version_text = f"Datos v{version.version_id}, corte {format_date(version.cutoff_date)}"
+        version_text = (f"Datos v{version.version_id}, corte {version.cut.label} "
+                        f"({format_date(version.cutoff_date)})")
         if illustrative is None:
             illustrative = version.illustrative
     else:

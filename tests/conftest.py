@@ -52,49 +52,100 @@ TEST_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def tiny_catalog():
-    """A small, valid catalog: 3 entities, 4 products, a few targets and reports."""
+    """A small, valid catalog of the district's model.
+
+    2 axes, 2 objectives (weights 60/40) with their results 1.1 and 2.1, 3
+    entities, 3 products and 4 product indicators: 1.1.1 (SUMA, quarterly, by
+    locality), 1.1.2 (CRECIENTE, semi-annual, citywide), 2.1.1 (DECRECIENTE,
+    annual, no baseline), 2.1.2 (CONSTANTE, quarterly, not in force); a text
+    target; reports up to 2026-T3 (cut-off 2026-10-31).
+    """
     from datetime import date
 
+    import numpy as np
     import pandas as pd
 
     from data.catalog import Catalog, DataVersion
 
-    products = pd.DataFrame(
-        [
-            ("P01", "Zonas WiFi", 1, "ciudadania-digital", "sdm", "Zonas", "zonas", "up",
-             0.0, "localidad", "sum", ""),
-            ("P02", "Semáforos", 2, "nueva-movilidad", "sdm", "Semáforos", "%", "up",
-             10.0, "ciudad", "mean", ""),
-            ("P03", "Trámites", 2, "ciudadania-digital", "sdh", "Trámites", "trámites", "up",
-             5.0, "localidad", "sum", ""),
-            ("P04", "Sensores", 1, "nueva-movilidad", "sg-actic", "Sensores", "sensores",
-             "down", 3.0, "localidad", "sum", ""),
-        ],
-        columns=["product_id", "name", "objective_id", "axis_id", "entity_id", "indicator",
-                 "unit", "direction", "baseline", "scope", "aggregation", "layer"],
+    nan = np.nan
+    objectives = pd.DataFrame({"objective_id": [1, 2], "text": ["Conectar", "Mover"],
+                               "weight": [60.0, 40.0]})
+    result_columns = ["code", "objective_id", "text", "name", "formula", "unit",
+                      "annualisation", "periodicity", "baseline", "baseline_year",
+                      "baseline_source", "final_target", "final_target_text", "weight",
+                      "entity_id", "in_force"]
+    results = pd.DataFrame([
+        ("1.1", 1, "Hogares conectados", "Hogares con internet", "H / T * 100", "%",
+         "CRECIENTE", "anual", 50.0, "2021", "DANE", 80.0, "", 100.0, "sg-actic", True),
+        ("2.1", 2, "Viajes más cortos", "Minutos de viaje", "promedio", "minutos",
+         "DECRECIENTE", "anual", 60.0, "2021", "SDM", 45.0, "", 100.0, "sdm", True),
+    ], columns=result_columns)
+    products = pd.DataFrame({"product_id": ["P01", "P02", "P03"],
+                             "name": ["Zonas WiFi", "Trámites", "Semáforos"],
+                             "result_code": ["1.1", "1.1", "2.1"]})
+    indicator_columns = ["code", "product_id", "name", "formula", "unit", "annualisation",
+                         "periodicity", "baseline", "baseline_year", "baseline_source",
+                         "final_target", "final_target_text", "weight", "entity_id",
+                         "co_entity_id", "in_force", "axis_id", "by_locality", "layer"]
+    indicators = pd.DataFrame([
+        ("1.1.1", "P01", "Zonas WiFi instaladas", "suma", "zonas", "SUMA", "trimestral",
+         0.0, "2022", "ACDTIC", 400.0, "", 60.0, "sg-actic", "sdm", True,
+         "ciudadania-digital", True, ""),
+        ("1.1.2", "P02", "Trámites en línea", "T / N * 100", "%", "CRECIENTE", "semestral",
+         40.0, "2022", "SDH", 90.0, "", 40.0, "sdh", "", True, "ciudadania-digital", False,
+         ""),
+        ("2.1.1", "P03", "Tiempo de espera", "promedio", "minutos", "DECRECIENTE", "anual",
+         nan, "", "", 5.0, "", 100.0, "sdm", "", True, "nueva-movilidad", False,
+         "tm-estaciones"),
+        ("2.1.2", "P03", "Disponibilidad", "horas / total", "%", "CONSTANTE", "trimestral",
+         99.0, "2022", "SDM", 99.0, "", 0.0, "sdm", "", False, "nueva-movilidad", False, ""),
+    ], columns=indicator_columns)
+    years = range(2023, 2033)
+    targets = (
+        [("1.1.1", "00", y, 40.0, "") for y in years]
+        + [("1.1.1", code, y, share, "") for y in years
+           for code, share in (("01", 10.0), ("02", 30.0))]
+        + [("1.1.2", "00", 2023, nan, "Levantamiento línea base")]
+        + [("1.1.2", "00", y, 40.0 + 5 * (y - 2023), "") for y in years if y > 2023]
+        + [("2.1.1", "00", y, 50.0 - 5 * (y - 2023), "") for y in years]
+        + [("2.1.2", "00", y, 99.0, "") for y in years]
+        + [("1.1", "00", y, 50.0 + 3 * (y - 2022), "") for y in years]
+        + [("2.1", "00", y, 60.0 - 1.5 * (y - 2022), "") for y in years]
     )
-    targets = pd.DataFrame(
-        [(p, y, "00", float(10 * (y - 2022))) for p in products["product_id"]
-         for y in range(2023, 2033)],
-        columns=["product_id", "year", "locality_code", "target"],
-    )
-    observations = pd.DataFrame(
-        [("P01", 2023, "01", 4.0), ("P01", 2023, "02", 6.0), ("P01", 2024, "01", 8.0),
-         ("P02", 2023, "00", 55.5), ("P03", 2023, "05", 2.0), ("P04", 2023, "11", 1.0)],
-        columns=["product_id", "year", "locality_code", "value"],
-    )
-    observations["reported_at"] = pd.to_datetime("2024-01-31").as_unit("ns")
+    reports = [
+        ("1.1.1", 2023, 4, "00", 35.0, "Instalación conforme al plan."),
+        ("1.1.1", 2023, 4, "01", 8.0, ""),
+        ("1.1.1", 2023, 4, "02", 27.0, ""),
+        ("1.1.1", 2024, 2, "00", 20.0, "Retraso por contratación."),
+        ("1.1.1", 2024, 2, "01", 5.0, "Retraso por contratación."),
+        ("1.1.2", 2025, 4, "00", 52.0, "Avance en trámites."),
+        ("1.1.2", 2026, 2, "00", 55.0, ""),
+        ("2.1.1", 2024, 4, "00", 47.0, "Menor espera."),
+        ("2.1.1", 2025, 4, "00", 42.0, ""),
+        ("1.1", 2025, 4, "00", 57.0, "Encuesta anual."),
+    ]
+    reports = pd.DataFrame(reports, columns=["code", "year", "quarter", "locality_code",
+                                             "value", "text"])
+    reports["reported_at"] = pd.to_datetime("2026-01-31").as_unit("ns")
     return Catalog(
         axes=pd.DataFrame({"axis_id": ["ciudadania-digital", "nueva-movilidad"],
                            "name": ["Ciudadanía digital", "Nueva movilidad"]}),
-        objectives=pd.DataFrame({"objective_id": [1, 2], "text": ["Conectar", "Mover"],
-                                 "result_text": ["Conectados", "Movidos"]}),
+        objectives=objectives,
         entities=pd.DataFrame({"entity_id": ["sg-actic", "sdm", "sdh"],
                                "acronym": ["ACDTIC", "SDM", "SDH"],
-                               "name": ["Alta Consejería TIC", "Movilidad", "Hacienda"]}),
+                               "name": ["Alta Consejería Distrital de TIC",
+                                        "Secretaría Distrital de Movilidad",
+                                        "Secretaría Distrital de Hacienda"]}),
+        results=results,
         products=products,
-        targets=targets,
-        observations=observations,
+        indicators=indicators,
+        targets=pd.DataFrame(targets, columns=["code", "locality_code", "year", "target",
+                                               "target_text"]),
+        locality_baselines=pd.DataFrame(
+            [("1.1.1", "01", 0.0, 100.0, ""), ("1.1.1", "02", 0.0, 300.0, "")],
+            columns=["code", "locality_code", "baseline", "final_target",
+                     "final_target_text"]),
+        reports=reports,
         version=DataVersion(1, date(2026, 10, 31), True, source_name="prueba",
                             note="catálogo de prueba"),
     )

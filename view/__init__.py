@@ -11,13 +11,14 @@ from view.model import (
     EMPTY_MESSAGE,
     View,
     cached_view,
+    counted_rows,
     default_state,
-    filtered_products,
+    filtered_indicators,
     known_ids,
     parse_view,
     resolve_view,
 )
-from view.snapshot import Snapshot, current_snapshot, last_reported_year
+from view.snapshot import Snapshot, current_snapshot
 from view.state import (
     DEFAULT_STATE,
     MEASURES,
@@ -42,12 +43,12 @@ __all__ = [
     "ViewState",
     "build_query",
     "cached_view",
+    "counted_rows",
     "current_snapshot",
     "default_state",
-    "filtered_products",
+    "filtered_indicators",
     "get_geo_context",
     "known_ids",
-    "last_reported_year",
     "parse_query",
     "parse_view",
     "resolve_view",

@@ -24,7 +24,7 @@ def export_links(state: ViewState, *, prefix: str = "") -> dict[str, str]:
     Parameters
     ----------
     state : ViewState
-        The state the page shows (pass the effective one, with its product).
+        The state the page shows (pass the effective one, with its indicator).
     prefix : str
         URL prefix of the app (``requests_pathname_prefix`` without the trailing
         slash), empty when served at the root.
@@ -39,8 +39,8 @@ def export_links(state: ViewState, *, prefix: str = "") -> dict[str, str]:
 
     Examples
     --------
-    >>> export_links(ViewState(product="P01", year=2026))["mapa.png"]
-    '/export/mapa.png?producto=P01&anio=2026'
+    >>> export_links(ViewState(indicator="1.1.1", year=2026))["mapa.png"]
+    '/export/mapa.png?indicador=1.1.1&anio=2026'
     """
     query = build_query(state, default=_NO_DEFAULT)
     tail = f"?{query}" if query else ""
@@ -57,6 +57,7 @@ def export_links(state: ViewState, *, prefix: str = "") -> dict[str, str]:
     links["tabla.xlsx"] = f"{prefix}/export/tabla.xlsx{tail}"
     links["todo.zip"] = f"{prefix}/export/todo.zip{tail}"
     if len(state.localities) == 1:
-        report_query = f"?anio={state.year}"
+        report_query = (f"?corte={state.year}-T{state.quarter}" if state.quarter
+                        else f"?anio={state.year}")
         links["reporte"] = f"{prefix}/reporte/localidad/{state.localities[0]}.pdf{report_query}"
     return links

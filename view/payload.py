@@ -59,16 +59,18 @@ def _valid_fields(raw: Any) -> dict[str, Any] | None:
         if not isinstance(items, (list, tuple)) or not all(isinstance(i, str) for i in items):
             return None
         fields[name] = tuple(items)
-    objective, product = raw.get("objective"), raw.get("product")
+    objective, indicator = raw.get("objective"), raw.get("indicator")
     if not (objective is None or _is_int(objective)):
         return None
-    if not (product is None or isinstance(product, str)):
+    if not (indicator is None or isinstance(indicator, str)):
         return None
-    year, measure = raw.get("year"), raw.get("measure")
+    year, quarter, measure = raw.get("year"), raw.get("quarter"), raw.get("measure")
     if not (_is_int(year) and FIRST_YEAR <= year <= LAST_YEAR) or measure not in MEASURES:
         return None
-    return {**fields, "objective": objective, "product": product, "year": year,
-            "measure": measure}
+    if not (quarter is None or (_is_int(quarter) and 1 <= quarter <= 4)):
+        return None
+    return {**fields, "objective": objective, "indicator": indicator, "year": year,
+            "quarter": quarter, "measure": measure}
 
 
 def stored_state(stored: Any, default: ViewState) -> ViewState:

@@ -1,80 +1,130 @@
-"""What the one-page locality report shows: the numbers, from the data version's snapshot.
+"""What the one-page locality report shows: the dashboard's own view of that locality.
 
-The figure itself is drawn by :func:`layers.locality_report.build_report_figure`.
+The report resolves the same :class:`~view.model.View` the dashboard resolves
+for ``?localidad=NN`` at the same cut, so its counts are the dashboard's
+(indicators reported by locality count; the citywide ones are mentioned apart,
+never counted). It adds, per indicator, the median progress of the 20
+localities, and the weighted progress of the locality beside the median of the
+20 localities' weighted progress. The page itself is drawn by
+:func:`layers.locality_report.build_report_figure`.
 """
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from data import Catalog
-from data.schema import CITYWIDE, YEARS
+from data import Catalog, DataVersion
+from data.method import Period, rollup
+from data.schema import YEARS
+from view.model import View, resolve_view, series_cuts, with_facts
 from view.snapshot import Snapshot
+from view.state import ViewState
 
-__all__ = ["key_products", "locality_summary", "report_lines"]
-
-
-def _median_pct(frame: pd.DataFrame) -> pd.Series:
-    """Median progress (share) of the 20 localities per year (NaN where none reported)."""
-    local = frame[frame["locality_code"] != CITYWIDE]
-    return local.groupby("year")["pct"].median()
+__all__ = ["LocalityReport", "key_indicators", "locality_report"]
 
 
-def locality_summary(code: str, year: int, catalog: Catalog) -> pd.DataFrame:
-    """One row per product reported by locality, for locality ``code`` at ``year``.
+@dataclass(frozen=True)
+class LocalityReport:
+    """The numbers of one locality's report.
 
-    Returns
-    -------
-    DataFrame
-        ``product_id, name, unit, entity, axis_id, value, target, pct, status,
-        median_pct, reported_years`` (``median_pct``: median over the 20 localities).
+    Attributes
+    ----------
+    code : str
+        Locality code.
+    cut : Period
+        The cut of every figure.
+    view : View
+        The dashboard's view of ``?localidad=code`` at ``cut``.
+    summary : DataFrame
+        ``view.rows`` with the indicators' facts, plus ``median_pct`` (median
+        PHV of the 20 localities) and ``reported`` (quarters with a report up
+        to the cut).
+    weighted, median_weighted : float
+        The locality's weighted progress within the term and the median of the
+        20 localities' (NaN: no figure).
+    lines : dict
+        Indicator code -> DataFrame indexed by year with ``mine`` and ``median``
+        PHV, for the (up to three) key indicators drawn as series.
+    city_count : int
+        Citywide indicators, mentioned apart.
+    version : DataVersion
     """
-    cube = Snapshot.of(catalog).cube
-    products = catalog.products[catalog.products["scope"] == "localidad"]
-    table = cube.product_status(year, product_ids=products["product_id"],
-                                locality_codes=[code])
-    acronyms = catalog.entities.set_index("entity_id")["acronym"]
-    medians, reported = [], []
-    for product_id in table["product_id"]:
-        frame = cube.indicator_frame(product_id)
-        medians.append(_median_pct(frame).get(year, math.nan))
-        mine = frame[(frame["locality_code"] == code) & (frame["year"] <= year)]
-        reported.append(int(mine["value"].notna().sum()))
-    return table.assign(entity=table["entity_id"].map(acronyms), median_pct=medians,
-                        reported_years=reported).reset_index(drop=True)
+
+    code: str
+    cut: Period
+    view: View
+    summary: pd.DataFrame
+    weighted: float
+    median_weighted: float
+    lines: dict[str, pd.DataFrame]
+    city_count: int
+    version: DataVersion
+
+    @property
+    def counts(self) -> pd.DataFrame:
+        """Semáforo counts: the dashboard's, for the same locality and cut."""
+        return self.view.counts
 
 
-def key_products(summary: pd.DataFrame, count: int = 3) -> list[str]:
-    """Up to ``count`` products with the most reported years, from different axes first."""
-    ranked = summary.sort_values(["reported_years", "product_id"], ascending=[False, True])
+def key_indicators(summary: pd.DataFrame, count: int = 3) -> list[str]:
+    """Up to ``count`` indicators with the most reports, from different axes first."""
+    ranked = summary.sort_values(["reported", "code"], ascending=[False, True])
     chosen: list[str] = []
     axes: set[str] = set()
     for row in ranked.itertuples(index=False):
-        if row.reported_years and row.axis_id not in axes and len(chosen) < count:
-            chosen.append(row.product_id)
+        if row.reported and row.axis_id not in axes and len(chosen) < count:
+            chosen.append(row.code)
             axes.add(row.axis_id)
     for row in ranked.itertuples(index=False):
-        if len(chosen) < count and row.product_id not in chosen:
-            chosen.append(row.product_id)
+        if len(chosen) < count and row.code not in chosen:
+            chosen.append(row.code)
     return chosen
 
 
-def report_lines(code: str, summary: pd.DataFrame, catalog: Catalog) -> dict[str, pd.DataFrame]:
-    """Progress of the locality and median of the 20 per year, for each key product.
+def _weighted_by_locality(snapshot: Snapshot, codes: list[str], cut: Period) -> np.ndarray:
+    """Weighted PHV of each of the 20 localities over ``codes`` at ``cut``."""
+    cube = snapshot.cube
+    rows = [cube.position(c) for c in codes]
+    weights = snapshot.facts.loc[codes, "global_weight"].to_numpy(dtype=float)
+    t = cut.index
+    return np.array([rollup(cube.phv[rows, p, t], weights)[None][0]
+                     for p in range(1, cube.phv.shape[1])])
 
-    Returns
-    -------
-    dict
-        Product id -> DataFrame indexed by year with ``mine`` and ``median``
-        (shares of the year's target), in :func:`key_products` order.
-    """
-    cube = Snapshot.of(catalog).cube
+
+def locality_report(code: str, state: ViewState, catalog: Catalog) -> LocalityReport:
+    """The numbers of locality ``code``'s report at ``state``'s cut (filters ignored)."""
+    snapshot = Snapshot.of(catalog)
+    view = resolve_view(ViewState(localities=(code,), year=state.year, quarter=state.quarter),
+                        catalog)
+    cube, cut = snapshot.cube, view.cut
+    t = cut.index
+    summary = with_facts(view.rows, snapshot)
+    medians, reported = [], []
+    for indicator in summary["code"]:
+        i = cube.position(indicator)
+        phv = cube.phv[i, 1:, t]
+        medians.append(float(np.nanmedian(phv)) if np.isfinite(phv).any() else np.nan)
+        reported.append(int(np.isfinite(cube.reports[i, int(code), :t + 1]).sum()))
+    summary["median_pct"] = medians
+    summary["reported"] = reported
+    codes = summary["code"].tolist()
+    by_locality = _weighted_by_locality(snapshot, codes, cut) if codes else np.array([np.nan])
+    weighted = float(by_locality[int(code) - 1]) if codes else float("nan")
+    median = float(np.nanmedian(by_locality)) if np.isfinite(by_locality).any() else np.nan
     lines = {}
-    for product_id in key_products(summary):
-        frame = cube.indicator_frame(product_id)
-        mine = frame[frame["locality_code"] == code].set_index("year")["pct"]
-        lines[product_id] = pd.DataFrame({"mine": mine, "median": _median_pct(frame)},
-                                         index=pd.Index(YEARS, name="year"))
-    return lines
+    cuts = [c for c in series_cuts(snapshot.data_cut)]
+    for indicator in key_indicators(summary):
+        i = cube.position(indicator)
+        mine = [float(cube.phv[i, int(code), c.index]) for c in cuts]
+        med = []
+        for c in cuts:
+            values = cube.phv[i, 1:, c.index]
+            med.append(float(np.nanmedian(values)) if np.isfinite(values).any() else np.nan)
+        lines[indicator] = pd.DataFrame({"mine": mine, "median": med},
+                                        index=pd.Index(YEARS, name="year"))
+    return LocalityReport(code=code, cut=cut, view=view, summary=summary.reset_index(drop=True),
+                          weighted=weighted, median_weighted=median, lines=lines,
+                          city_count=len(view.city_rows), version=catalog.version)

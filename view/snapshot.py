@@ -1,11 +1,14 @@
 """One snapshot per data version: everything derived from a catalog, built once.
 
 A :class:`Snapshot` holds a catalog and what every view of it reads: the
-progress cube, the filter facets, the valid URL ids, the default state, the
-product lookups, and bounded caches of resolved views and filter options. It is
+progress cube (every figure of every indicator, place and quarter), the
+written accounts laid out the same way, the filter facets, a table of the
+indicators' fixed facts, the valid URL ids, the data's cut, the default state,
+and bounded caches of resolved views, filter options and derived objects. It is
 built the first time a catalog is asked for (:meth:`Snapshot.of`) and lives
 exactly as long as that catalog object: a newly published version is a new
-catalog, hence a new snapshot, and the old one goes with its catalog.
+catalog, hence a new snapshot, and the old one goes with its catalog (the
+catalog carries its snapshot).
 """
 
 from __future__ import annotations
@@ -19,69 +22,92 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from data import Catalog
-from data.progress import ProgressCube, build_progress_cube
+from data.catalog import Catalog
+from data.method import PERIODS, Period
+from data.progress import PLACES, ProgressCube, build_progress_cube
 from data.repository import get_catalog
-from data.schema import FIRST_YEAR, LAST_YEAR
 from view.filters import Facets
 from view.state import DEFAULT_STATE, KnownIds, ViewState
 
-__all__ = ["Lookups", "Snapshot", "current_snapshot", "last_reported_year"]
+__all__ = ["Snapshot", "current_snapshot", "indicator_facts"]
 
 T = TypeVar("T")
 _LRU_SIZE = 256
 
 
-def last_reported_year(catalog: Catalog) -> int:
-    """The last year with any observation (the default year), within 2023-2032."""
-    years = catalog.observations["year"]
-    if years.empty:
-        return FIRST_YEAR
-    return int(min(max(int(years.max()), FIRST_YEAR), LAST_YEAR))
+def indicator_facts(catalog: Catalog) -> pd.DataFrame:
+    """The fixed facts of every product indicator, indexed by code (catalog order).
+
+    Names of its product, result, objective, axis, entity and co-entity (full
+    name and acronym), its type, periodicity, unit, baseline, targets' text and
+    its global weight: objective weight x result weight x indicator weight, as
+    fractions (what the roll-ups of the policy use).
+    """
+    ind = catalog.indicators.set_index("code", drop=False)
+    products = catalog.products.set_index("product_id")
+    results = catalog.results.set_index("code")
+    objectives = catalog.objectives.set_index("objective_id")
+    entities = catalog.entities.set_index("entity_id")
+    axes = catalog.axes.set_index("axis_id")["name"]
+    result_code = ind["product_id"].map(products["result_code"])
+    objective = result_code.map(results["objective_id"])
+    weight = (ind["weight"].fillna(0) / 100
+              * result_code.map(results["weight"]).fillna(100) / 100
+              * objective.map(objectives["weight"]).fillna(0) / 100)
+    return pd.DataFrame({
+        "code": ind["code"],
+        "name": ind["name"],
+        "product_id": ind["product_id"],
+        "product": ind["product_id"].map(products["name"]).fillna(""),
+        "result_code": result_code.fillna(""),
+        "result": result_code.map(results["text"]).fillna(""),
+        "objective_id": objective.fillna(-1).astype("int64"),
+        "axis_id": ind["axis_id"],
+        "axis": ind["axis_id"].map(axes).fillna(ind["axis_id"]),
+        "entity_id": ind["entity_id"],
+        "entity": ind["entity_id"].map(entities["acronym"]).fillna(ind["entity_id"]),
+        "entity_name": ind["entity_id"].map(entities["name"]).fillna(ind["entity_id"]),
+        "co_entity_id": ind["co_entity_id"],
+        "co_entity_name": ind["co_entity_id"].map(entities["name"]).fillna(
+            ind["co_entity_id"]),
+        "formula": ind["formula"],
+        "unit": ind["unit"],
+        "annualisation": ind["annualisation"],
+        "periodicity": ind["periodicity"],
+        "baseline": ind["baseline"],
+        "baseline_year": ind["baseline_year"],
+        "baseline_source": ind["baseline_source"],
+        "final_target": ind["final_target"],
+        "final_target_text": ind["final_target_text"],
+        "weight": ind["weight"],
+        "global_weight": weight.astype(float),
+        "in_force": ind["in_force"],
+        "by_locality": ind["by_locality"],
+        "layer": ind["layer"],
+    })
 
 
-@dataclass(frozen=True)
-class Lookups:
-    """Per-product facts a view reads by position (catalog order)."""
+def _accounts(catalog: Catalog, cube: ProgressCube) -> tuple[np.ndarray, np.ndarray]:
+    """The latest written account up to each quarter, and the quarter it was written for.
 
-    by_locality: np.ndarray
-    table_base: pd.DataFrame
-    products: dict[str, dict]
-    entity_acronym: dict[str, str]
-    axis_name: dict[str, str]
-
-    @classmethod
-    def build(cls, catalog: Catalog, cube: ProgressCube) -> Lookups:
-        """The lookups of ``catalog`` (its cube gives the table's columns)."""
-        entity_acronym = catalog.entities.set_index("entity_id")["acronym"]
-        entity_name = catalog.entities.set_index("entity_id")["name"]
-        axis_name = catalog.axes.set_index("axis_id")["name"]
-        base = cube.status_base
-        base = base.assign(
-            entity=base["entity_id"].map(entity_acronym),
-            entity_name=base["entity_id"].map(entity_name),
-            axis=base["axis_id"].map(axis_name),
-        )
-        keys = ("name", "indicator", "unit", "scope", "direction", "entity", "entity_name",
-                "axis")
-        layers = catalog.products.set_index("product_id")["layer"]
-        info = {
-            str(row["product_id"]): {"product_id": str(row["product_id"]),
-                                     **{key: str(row[key]) for key in keys},
-                                     "layer": _text(layers.get(row["product_id"]))}
-            for row in base.to_dict("records")
-        }
-        return cls(
-            by_locality=cube.by_locality,
-            table_base=base,
-            products=info,
-            entity_acronym={str(k): v for k, v in entity_acronym.items()},
-            axis_name={str(k): v for k, v in axis_name.items()},
-        )
-
-
-def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    ``S x 21 x 40`` arrays like the cube's: text ("" when none yet) and period
+    index (-1 when none).
+    """
+    shape = cube.reports.shape
+    text = np.full(shape, "", dtype=object)
+    when = np.full(shape, -1, dtype=int)
+    rp = catalog.reports[catalog.reports["text"].astype(str).str.strip() != ""]
+    place = {code: i for i, code in enumerate(PLACES)}
+    for code, year, quarter, locality, account in rp[
+            ["code", "year", "quarter", "locality_code", "text"]].itertuples(index=False):
+        i, p = cube._position.get(str(code)), place.get(str(locality))
+        t = (int(year) - PERIODS[0].year) * 4 + int(quarter) - 1
+        if i is not None and p is not None and 0 <= t < shape[2]:
+            text[i, p, t], when[i, p, t] = str(account), t
+    filled = np.maximum.accumulate(when, axis=2)
+    rows, places, _ = np.indices(shape)
+    latest = np.where(filled >= 0, text[rows, places, np.maximum(filled, 0)], "")
+    return latest.astype(object), filled
 
 
 class _Lru:
@@ -113,25 +139,44 @@ class Snapshot:
     ----------
     catalog : Catalog
     cube : ProgressCube
-        Values, targets, achievement and status as arrays.
+        Every figure of every indicator, place and quarter.
+    accounts, account_period : ndarray
+        The latest written account up to each quarter (``S x 21 x 40``, like the
+        cube) and the quarter it was written for (-1: none).
+    facts : DataFrame
+        :func:`indicator_facts`, indexed by code; ``fact_dicts`` holds each row
+        as a dict, ``fact_arrays`` its columns as numpy arrays and ``fact_row``
+        the row of each code (fast access for the views).
+    by_locality : dict
+        Code -> whether the indicator is reported by locality.
+    entity_acronyms, entity_names, axis_names, objective_names : dict
+        Labels by id.
     facets : Facets
         The filter rule's arrays and the dropdowns' rows.
-    lookups : Lookups
-        Per-product facts of the table and the selected indicator.
     known_ids : KnownIds
         Valid URL ids.
-    last_year : int
-        Last year with reports (the default year).
+    data_cut : Period
+        The data's cut (the last quarter the reports cover).
     default_state : ViewState
-        The state of a bare URL.
+        The state of a bare URL (the data's cut year).
     """
 
     catalog: Catalog
     cube: ProgressCube
+    accounts: np.ndarray
+    account_period: np.ndarray
+    facts: pd.DataFrame
+    fact_dicts: dict[str, dict]
+    fact_arrays: dict[str, np.ndarray]
+    fact_row: dict[str, int]
+    by_locality: dict[str, bool]
+    entity_acronyms: dict[str, str]
+    entity_names: dict[str, str]
+    axis_names: dict[str, str]
+    objective_names: dict[int, str]
     facets: Facets
-    lookups: Lookups
     known_ids: KnownIds
-    last_year: int
+    data_cut: Period
     default_state: ViewState
     _views: _Lru = field(default_factory=_Lru, repr=False)
     _options: _Lru = field(default_factory=_Lru, repr=False)
@@ -139,17 +184,33 @@ class Snapshot:
 
     @classmethod
     def build(cls, catalog: Catalog) -> Snapshot:
-        """Derive everything from ``catalog`` (a few milliseconds)."""
+        """Derive everything from ``catalog`` (tens of milliseconds)."""
         cube = build_progress_cube(catalog)
-        last_year = last_reported_year(catalog)
+        accounts, account_period = _accounts(catalog, cube)
+        cut = catalog.version.cut
+        facts = indicator_facts(catalog)
+        entities = catalog.entities.set_index("entity_id")
         return cls(
             catalog=catalog,
             cube=cube,
+            accounts=accounts,
+            account_period=account_period,
+            facts=facts,
+            fact_dicts={row["code"]: row for row in facts.to_dict("records")},
+            fact_arrays={c: facts[c].to_numpy(dtype=object if facts[c].dtype == "str" else None)
+                         for c in facts.columns},
+            fact_row={code: i for i, code in enumerate(facts["code"])},
+            by_locality=dict(zip(facts["code"], facts["by_locality"].astype(bool),
+                                 strict=True)),
+            entity_acronyms=entities["acronym"].to_dict(),
+            entity_names=entities["name"].to_dict(),
+            axis_names=catalog.axes.set_index("axis_id")["name"].to_dict(),
+            objective_names={int(k): v for k, v in
+                             catalog.objectives.set_index("objective_id")["text"].items()},
             facets=Facets.from_catalog(catalog),
-            lookups=Lookups.build(catalog, cube),
             known_ids=KnownIds.from_catalog(catalog),
-            last_year=last_year,
-            default_state=replace(DEFAULT_STATE, year=last_year),
+            data_cut=cut,
+            default_state=replace(DEFAULT_STATE, year=cut.year),
         )
 
     @classmethod

@@ -32,7 +32,11 @@ def year_from_click(click_data: dict | None) -> int | None:
     return year if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
-def next_year(year: int) -> tuple[int, bool]:
-    """One play-button step: ``(next year, reached the end)``; wraps after 2032."""
-    following = FIRST_YEAR if year >= LAST_YEAR else year + 1
-    return following, following >= LAST_YEAR
+def next_year(year: int, last: int = LAST_YEAR) -> tuple[int, bool]:
+    """One play-button step: ``(next year, reached the end)``.
+
+    Playback runs to ``last`` (the data's cut year: the future is not played)
+    and wraps from there (or from any later year) to 2023.
+    """
+    following = FIRST_YEAR if year >= last else year + 1
+    return following, following >= last

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from urllib.parse import parse_qsl
+
+import pandas as pd
 
 from app.exports.cache import cache_key, get_export_cache
 from app.exports.render import MEDIA_TYPES, render_figure
-from app.exports.tables import TABLE_NAMES, metadata_rows, to_csv_bytes, to_xlsx_bytes, view_tables
+from app.exports.tables import (
+    TABLE_ALIASES,
+    TABLE_NAMES,
+    metadata_rows,
+    to_csv_bytes,
+    to_xlsx_bytes,
+    view_tables,
+)
 from data import Catalog
 from data.repository import get_catalog
 from data.schema import LOCALITY_CODES
@@ -29,7 +38,7 @@ from view import (
     get_geo_context,
     parse_view,
 )
-from view.report import locality_summary, report_lines
+from view.report import locality_report as build_locality_report
 
 __all__ = [
     "EXPORT_PARAMS",
@@ -43,7 +52,7 @@ __all__ = [
 ]
 
 #: Query parameters of exports beyond the dashboard's (ignored by the view parser).
-EXPORT_PARAMS = ("ancho", "alto", "formato", "separador", "datos")
+EXPORT_PARAMS = ("ancho", "alto", "formato", "separador", "datos", "metadatos")
 TABLE_FORMATS = ("csv", "xlsx")
 SEPARATORS = {"coma": False, "punto-y-coma": True, "puntoycoma": True, ";": True, ",": False}
 MEDIA = {
@@ -112,18 +121,18 @@ def _canonical(view: View, catalog: Catalog) -> str:
 
 def _slug(view: View) -> str:
     parts = ["tablero-bti"]
-    if view.product:
-        parts.append(view.product["product_id"])
+    if view.indicator:
+        parts.append(view.indicator["code"])
     if view.state.localities:
         parts.append("loc-" + "-".join(view.state.localities))
-    parts.append(str(view.state.year))
+    parts.append(view.cut.label)
     return "_".join(parts)
 
 
 def _chart_bytes(view_name: str, fmt: str, view: View, catalog: Catalog,
                  size: ExportSize) -> bytes:
     figure = build_export_figure(view_name, view, get_geo_context(), catalog, size,
-                                 last_year=Snapshot.of(catalog).last_year)
+                                 last_year=view.data_cut.year)
     return render_figure(figure, fmt, width=size.width, height=size.height, scale=size.scale)
 
 
@@ -172,12 +181,19 @@ def chart_export(view_name: str, fmt: str, query: str = "",
 
 
 def _table_choice(extras: dict[str, str]) -> str:
-    choice = extras.get("datos", "productos").lower() or "productos"
+    choice = extras.get("datos", "indicadores").lower() or "indicadores"
+    choice = TABLE_ALIASES.get(choice, choice)
     if choice not in TABLE_NAMES:
         raise ExportRequestError(
-            400, f"«datos={choice}» no existe; use datos=productos, localidades o serie."
-        )
+            400, f"«datos={choice}» no existe; use datos=" + ", ".join(TABLE_NAMES) + ".")
     return choice
+
+
+def _flag(extras: dict[str, str], name: str) -> bool:
+    value = extras.get(name, "").lower()
+    if value not in ("", "0", "1", "si", "sí", "no", "true", "false"):
+        raise ExportRequestError(400, f"«{name}={value}» no es válido; use {name}=1 o {name}=0.")
+    return value in ("1", "si", "sí", "true")
 
 
 def table_export(fmt: str, query: str = "", catalog: Catalog | None = None) -> ExportResult:
@@ -192,9 +208,11 @@ def table_export(fmt: str, query: str = "", catalog: Catalog | None = None) -> E
             400, f"«separador={separator}» no existe; use separador=coma o separador=punto-y-coma."
         )
     choice = _table_choice(extras)
+    with_metadata = _flag(extras, "metadatos")
     view = _resolve(query, catalog)
     semicolon = SEPARATORS[separator]
-    options = {"fmt": fmt, "semicolon": semicolon, "datos": choice if fmt == "csv" else "*"}
+    options = {"fmt": fmt, "semicolon": semicolon, "datos": choice if fmt == "csv" else "*",
+               "metadatos": with_metadata}
     key = cache_key("table", _canonical(view, catalog), options, view.version.version_id)
 
     def build() -> bytes:
@@ -202,12 +220,26 @@ def table_export(fmt: str, query: str = "", catalog: Catalog | None = None) -> E
         tables = view_tables(view, names)
         meta = metadata_rows(view, catalog, names)
         if fmt == "csv":
-            return to_csv_bytes(tables[choice], meta + [("Tabla", choice)], semicolon=semicolon)
-        return to_xlsx_bytes(tables, meta)
+            block = meta + [("Tabla", choice)] if with_metadata else ()
+            return to_csv_bytes(tables[choice], block, semicolon=semicolon)
+        title = _document_title(view)
+        return to_xlsx_bytes(tables, meta, title=title, subject=_subject(view),
+                             version=view.version.label)
 
     data, hit = get_export_cache().get_or_create(key, build)
     name = f"{_slug(view)}_{choice}.csv" if fmt == "csv" else f"{_slug(view)}_datos.xlsx"
     return ExportResult(data, MEDIA[fmt], name, key, hit)
+
+
+def _document_title(view: View) -> str:
+    indicator = view.indicator
+    what = f"{indicator['code']} {indicator['name']}" if indicator else "Tablero"
+    return f"{what} · corte {view.cut.label}"
+
+
+def _subject(view: View) -> str:
+    return ("Seguimiento de la política Bogotá Territorio Inteligente 2023-2032 (CONPES D.C. "
+            "29): indicadores, metas y avance")
 
 
 def _readme(view: View, catalog: Catalog, files: list[str]) -> str:
@@ -222,16 +254,22 @@ def _readme(view: View, catalog: Catalog, files: list[str]) -> str:
         "Vista y fuentes:",
         *(f"  {k}: {v}" for k, v in metadata_rows(view, catalog, names)),
         "",
-        "Definiciones:",
-        "  Valor: lo reportado por la entidad responsable para el año y el lugar.",
-        "  Meta: la meta anual del producto (2023-2032).",
-        "  Avance: proporción de la meta anual alcanzada (en %), según el sentido del",
-        "    indicador (si menos es mejor, se mide la reducción desde la línea base).",
-        "  Estado (semáforo): En meta, En riesgo, Rezagado o Sin reporte.",
-        "  Códigos de localidad: 01 a 20 (IDECA); 00 es toda la ciudad.",
+        "Definiciones (método de la Secretaría Distrital de Planeación):",
+        "  meta_periodo (MP): meta programada al corte dentro del año.",
+        "  meta_a_la_fecha (MA): meta acumulada hasta el corte.",
+        "  avance_a_la_fecha (AV): suma de los reportes (indicadores de tipo SUMA) o último",
+        "    valor reportado (CRECIENTE, DECRECIENTE, CONSTANTE).",
+        "  avance_periodo_pct (PHV): AV frente a MA, en %; desde la línea base en los",
+        "    indicadores crecientes y decrecientes.",
+        "  avance_meta_final_pct (PAF), trayectoria_ideal_pct (TID), brecha_pts = PAF - TID.",
+        "  semaforo: Rezagado (<= 50 %), En riesgo (<= 75 %), En meta (<= 125 %),",
+        "    Sobre-ejecución (> 125 %), Sin dato (sin reporte o sin meta; nunca 100 %),",
+        "    Futuro (periodo posterior al corte de los datos).",
+        "  codigo_localidad: 01 a 20 (IDECA); 00 es toda la ciudad.",
         "",
-        "Los CSV están en UTF-8 con BOM, separados por comas y con punto decimal; las",
-        "primeras filas describen la vista y las fuentes, luego una fila vacía y la tabla.",
+        "Los CSV están en UTF-8 con BOM, separados por comas y con punto decimal, y",
+        "empiezan con la fila de encabezados. Los metadatos de la vista están en",
+        "metadatos.csv (y, si se pide con metadatos=1, antes de la tabla).",
     ]
     if view.version.illustrative:
         lines += ["", "ATENCIÓN: DATOS ILUSTRATIVOS. No son cifras oficiales de la política."]
@@ -239,7 +277,7 @@ def _readme(view: View, catalog: Catalog, files: list[str]) -> str:
 
 
 def bundle_export(query: str = "", catalog: Catalog | None = None) -> ExportResult:
-    """``todo.zip``: the three charts (PNG and SVG), the three tables (CSV) and a README."""
+    """``todo.zip``: the charts (PNG and SVG), the tables (CSV), metadatos.csv and a README."""
     catalog = catalog or get_catalog()
     view = _resolve(query, catalog)
     key = cache_key("bundle", _canonical(view, catalog), {}, view.version.version_id)
@@ -255,6 +293,9 @@ def bundle_export(query: str = "", catalog: Catalog | None = None) -> ExportResu
         for choice in TABLE_NAMES:
             result = table_export("csv", f"{canonical}&datos={choice}".lstrip("&"), catalog)
             files.append((f"datos/{choice}.csv", result.data))
+        meta = metadata_rows(view, catalog, get_geo_context().names)
+        files.append(("datos/metadatos.csv",
+                      to_csv_bytes(pd.DataFrame(meta, columns=["campo", "valor"]))))
         readme = _readme(view, catalog, [name for name, _ in files])
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("LEAME.txt", readme.encode("utf-8"))
@@ -278,22 +319,20 @@ def locality_code(raw: str) -> str:
 
 
 def locality_report(raw_code: str, query: str = "", catalog: Catalog | None = None) -> ExportResult:
-    """The one-page A4 PDF report of a locality (``anio`` optional in ``query``)."""
+    """The one-page A4 PDF report of a locality (``anio``/``corte`` optional in ``query``)."""
     code = locality_code(raw_code)
     catalog = catalog or get_catalog()
-    state, notices = parse_view(query, catalog)
+    state, notices = parse_view(query, catalog, ignore=EXPORT_PARAMS)
     if notices:
         raise ExportRequestError(400, "Consulta no válida: " + " ".join(notices))
-    state = replace(default_state(catalog), year=state.year, localities=(code,))
-    key = cache_key("report", f"{code}:{state.year}", {}, catalog.version.version_id)
+    cut = state.cut(Snapshot.of(catalog).data_cut)
+    key = cache_key("report", f"{code}:{cut.label}", {}, catalog.version.version_id)
 
     def build() -> bytes:
-        summary = locality_summary(code, state.year, catalog)
-        figure = build_report_figure(code, state.year, summary,
-                                     report_lines(code, summary, catalog), catalog.version,
-                                     get_geo_context())
+        report = build_locality_report(code, state, catalog)
+        figure = build_report_figure(report, get_geo_context())
         return render_figure(figure, "pdf", width=REPORT_SIZE[0], height=REPORT_SIZE[1])
 
     data, hit = get_export_cache().get_or_create(key, build)
-    name = f"reporte_localidad_{code}_{state.year}.pdf"
+    name = f"reporte_localidad_{code}_{cut.label}.pdf"
     return ExportResult(data, MEDIA["pdf"], name, key, hit)

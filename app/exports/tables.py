@@ -1,9 +1,13 @@
-"""The data behind a view as CSV/XLSX, with metadata, safe against formula injection.
+"""The data behind a view as CSV/XLSX, with metadata apart, safe against formula injection.
 
-Three tables describe a view (:func:`view_tables`): ``productos`` (the status of
-every product matching the filters, the dashboard's table), ``localidades`` (the
-selected indicator by locality, what the map colours) and ``serie`` (the
-selected indicator per year for the selected places, what the series draws).
+Four tables describe a view (:func:`view_tables`): ``indicadores`` (the
+indicators that count for the selection with their figures at the cut, the
+dashboard's table), ``localidades`` (the selected indicator by locality, what
+the map colours), ``serie`` (the selected indicator per year, what the series
+draws) and ``ciudad`` (with localities selected, the citywide indicators shown
+apart). A CSV starts with its header row (``pandas.read_csv`` reads it as it
+is); the metadata (filters, sources, license, version) go in their own file
+or sheet, or before the table with ``metadatos=1``.
 
 Text cells that a spreadsheet would read as a formula (starting with ``=``,
 ``+``, ``-``, ``@``, tab or carriage return) are neutralised: prefixed with an
@@ -29,7 +33,9 @@ from layers.titles import DASHBOARD_NAME, PUBLISHER, status_rule_text
 from view import View, build_query, default_state
 
 __all__ = [
+    "AUTHOR",
     "FORMULA_PREFIXES",
+    "TABLE_ALIASES",
     "TABLE_NAMES",
     "metadata_rows",
     "neutralise",
@@ -38,11 +44,13 @@ __all__ = [
     "view_tables",
 ]
 
-TABLE_NAMES = ("productos", "localidades", "serie")
+TABLE_NAMES = ("indicadores", "localidades", "serie", "ciudad")
+#: Older names of the tables, still accepted in ``datos=``.
+TABLE_ALIASES = {"productos": "indicadores"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_SCOPES = {"ciudad": "Toda la ciudad", "localidad": "Por localidad"}
-_DIRECTIONS = {"up": "Más es mejor", "down": "Menos es mejor"}
 CITY_NAME = "Bogotá D.C."
+#: Author written in the PDF and XLSX document properties.
+AUTHOR = "Alcaldía Mayor de Bogotá – Tablero Bogotá Territorio Inteligente"
 
 
 def neutralise(value: object) -> object:
@@ -65,7 +73,46 @@ def _pct(series: pd.Series) -> pd.Series:
 
 
 def _status(series: pd.Series) -> pd.Series:
-    return series.map(STATUS_LABELS).fillna(STATUS_LABELS["no_report"])
+    return series.map(STATUS_LABELS).fillna(STATUS_LABELS["sin_dato"])
+
+
+def _numbers(series: pd.Series) -> pd.Series:
+    return pd.to_numeric(series, errors="coerce")
+
+
+def _indicator_table(figures: pd.DataFrame, facts: dict[str, dict], names: dict[str, str],
+                     version_cut: str) -> pd.DataFrame:
+    columns = ["name", "product_id", "product", "axis", "entity", "entity_name",
+               "co_entity_name", "annualisation", "periodicity", "unit"]
+    described = pd.DataFrame([{k: facts[c][k] for k in columns} for c in figures["code"]],
+                             columns=columns, index=figures.index)
+    rows = pd.concat([figures, described], axis=1)
+    codes = rows["locality_code"].astype(str) if len(rows) else pd.Series([], dtype=str)
+    return pd.DataFrame({
+        "codigo": rows["code"],
+        "indicador": rows["name"],
+        "producto": rows["product_id"] + " · " + rows["product"],
+        "objetivo": rows["objective_id"],
+        "eje": rows["axis"],
+        "entidad": rows["entity_name"] + " (" + rows["entity"] + ")",
+        "corresponsable": rows["co_entity_name"],
+        "tipo_anualizacion": rows["annualisation"],
+        "periodicidad": rows["periodicity"],
+        "unidad": rows["unit"],
+        "codigo_localidad": codes,
+        "lugar": [_place(c, names) for c in codes],
+        "corte": version_cut,
+        "meta_periodo": _numbers(rows["mp"]),
+        "meta_a_la_fecha": _numbers(rows["ma"]),
+        "avance_a_la_fecha": _numbers(rows["av"]),
+        "avance_periodo_pct": _pct(rows["phv"]),
+        "avance_meta_final_pct": _pct(rows["paf"]),
+        "trayectoria_ideal_pct": _pct(rows["tid"]),
+        "brecha_pts": _pct(rows["brecha"]),
+        "semaforo": _status(rows["status"]),
+        "ultimo_reporte": rows["text"],
+        "trimestre_del_reporte": rows["text_period"],
+    })
 
 
 def _place(code: str, names: dict[str, str]) -> str:
@@ -73,7 +120,7 @@ def _place(code: str, names: dict[str, str]) -> str:
 
 
 def view_tables(view: View, names: dict[str, str]) -> dict[str, pd.DataFrame]:
-    """The tables behind ``view`` with Spanish headers, in :data:`TABLE_NAMES` order.
+    """The tables behind ``view`` (plain column names), in :data:`TABLE_NAMES` order.
 
     Parameters
     ----------
@@ -85,65 +132,51 @@ def view_tables(view: View, names: dict[str, str]) -> dict[str, pd.DataFrame]:
     Returns
     -------
     dict of DataFrame
-        ``productos``, ``localidades`` and ``serie``; numeric columns are floats
-        (missing values empty), statuses in words.
+        Numeric columns are floats (percentages in %, gaps in points, missing
+        values empty); statuses in words.
     """
-    products = view.products
-    productos = pd.DataFrame({
-        "Producto (id)": products["product_id"],
-        "Producto": products["name"],
-        "Indicador": products["indicator"],
-        "Unidad": products["unit"],
-        "Entidad": products.get("entity", products["entity_id"]),
-        "Entidad (nombre)": products.get("entity_name", products["entity_id"]),
-        "Eje": products.get("axis", products["axis_id"]),
-        "Objetivo": products["objective_id"],
-        "Alcance": products["scope"].map(_SCOPES).fillna(products["scope"]),
-        "Sentido": products["direction"].map(_DIRECTIONS).fillna(products["direction"]),
-        "Año": products["year"],
-        "Valor": pd.to_numeric(products["value"], errors="coerce"),
-        "Meta": pd.to_numeric(products["target"], errors="coerce"),
-        "Avance (% de la meta)": _pct(products["pct"]),
-        "Estado": _status(products["status"]),
-    })
-    info = view.product or {}
+    cut = view.cut.label
+    info = view.indicator or {}
     values = view.values if len(view.values) else pd.DataFrame(
-        columns=["locality_code", "value", "target", "pct", "status"])
+        columns=["locality_code", "value", "target", "pct", "brecha", "status"])
     codes = values["locality_code"].astype(str)
     localidades = pd.DataFrame({
-        "Código": codes,
-        "Localidad": [names.get(c, c) for c in codes],
-        "Producto (id)": info.get("product_id", ""),
-        "Indicador": info.get("indicator", ""),
-        "Unidad": info.get("unit", ""),
-        "Año": view.state.year,
-        "Valor": pd.to_numeric(values["value"], errors="coerce"),
-        "Meta": pd.to_numeric(values["target"], errors="coerce"),
-        "Avance (% de la meta)": _pct(values["pct"]),
-        "Estado": _status(values["status"]),
-        "Destacada": ["Sí" if c in view.state.localities else "No" for c in codes],
+        "codigo_localidad": codes,
+        "localidad": [names.get(c, c) for c in codes],
+        "codigo": info.get("code", ""),
+        "indicador": info.get("name", ""),
+        "unidad": info.get("unit", ""),
+        "corte": cut,
+        "avance_a_la_fecha": _numbers(values["value"]),
+        "meta_a_la_fecha": _numbers(values["target"]),
+        "avance_periodo_pct": _pct(values["pct"]),
+        "brecha_pts": _pct(values["brecha"]),
+        "semaforo": _status(values["status"]),
+        "destacada": ["Sí" if c in view.state.localities else "No" for c in codes],
     })
     series = view.series if len(view.series) else pd.DataFrame(
-        columns=["year", "locality_code", "value", "target", "pct", "status"])
-    wanted = list(view.state.localities) or [CITYWIDE]
-    series = series[series["locality_code"].astype(str).isin(wanted)]
+        columns=["year", "locality_code", "period", "value", "target", "pct", "status"])
     scodes = series["locality_code"].astype(str)
     serie = pd.DataFrame({
-        "Año": series["year"],
-        "Código": scodes,
-        "Lugar": [_place(c, names) for c in scodes],
-        "Producto (id)": info.get("product_id", ""),
-        "Indicador": info.get("indicator", ""),
-        "Unidad": info.get("unit", ""),
-        "Valor": pd.to_numeric(series["value"], errors="coerce"),
-        "Meta": pd.to_numeric(series["target"], errors="coerce"),
-        "Avance (% de la meta)": _pct(series["pct"]),
-        "Estado": _status(series["status"]),
+        "anio": series["year"],
+        "corte": series["period"],
+        "codigo_localidad": scodes,
+        "lugar": [_place(c, names) for c in scodes],
+        "codigo": info.get("code", ""),
+        "indicador": info.get("name", ""),
+        "unidad": info.get("unit", ""),
+        "avance_a_la_fecha": _numbers(series["value"]),
+        "meta_a_la_fecha": _numbers(series["target"]),
+        "avance_periodo_pct": _pct(series["pct"]),
+        "semaforo": _status(series["status"]),
     })
     return {
-        "productos": productos.reset_index(drop=True),
+        "indicadores": _indicator_table(view.rows, view.facts, names, cut).reset_index(
+            drop=True),
         "localidades": localidades.reset_index(drop=True),
         "serie": serie.reset_index(drop=True),
+        "ciudad": _indicator_table(view.city_rows, view.facts, names, cut).reset_index(
+            drop=True),
     }
 
 
@@ -151,7 +184,7 @@ def metadata_rows(view: View, catalog: Catalog, names: dict[str, str]) -> list[t
     """``(campo, valor)`` pairs describing the filters, sources, license and data version."""
     state, version = view.state, view.version
     axes = catalog.axes.set_index("axis_id")["name"]
-    entities = catalog.entities.set_index("entity_id")["acronym"]
+    entities = catalog.entities.set_index("entity_id")["name"]
     every = "Todos"
     query = build_query(state, default=default_state(catalog))
     rows = [
@@ -161,14 +194,16 @@ def metadata_rows(view: View, catalog: Catalog, names: dict[str, str]) -> list[t
         ("Entidad", join_names([str(entities.get(e, e)) for e in state.entities], limit=20)
          or "Todas"),
         ("Objetivo", str(state.objective) if state.objective is not None else every),
-        ("Producto del mapa y la serie",
-         f"{view.product['product_id']} · {view.product['name']}" if view.product else "—"),
+        ("Indicador del mapa y la serie",
+         f"{view.indicator['code']} · {view.indicator['name']}" if view.indicator else "—"),
         ("Localidades", join_names([names.get(c, c) for c in state.localities], limit=20)
          or "Toda la ciudad"),
-        ("Año", str(state.year)),
+        ("Corte mostrado", view.cut.label + (" (periodo futuro: solo metas)"
+                                             if view.future else "")),
         ("Medida del mapa", state.measure),
         ("Versión de datos", f"v{version.version_id}"),
-        ("Fecha de corte", format_date(version.cutoff_date)),
+        ("Corte de los datos", f"{version.cut.label} (fecha de corte "
+                               f"{format_date(version.cutoff_date)})"),
         ("Datos ilustrativos", "Sí: catálogo ilustrativo con la estructura de la política, "
          "no cifras oficiales" if version.illustrative else "No"),
         ("Fuente de los datos de avance",
@@ -176,7 +211,14 @@ def metadata_rows(view: View, catalog: Catalog, names: dict[str, str]) -> list[t
         ("Licencia de los datos de avance",
          "Datos generados por el proyecto, de libre uso (licencia MIT)"
          if version.illustrative else f"Según la entidad publicadora ({PUBLISHER})"),
-        ("Semáforo", "Avance = proporción de la meta anual alcanzada. " + status_rule_text()),
+        ("Método", "Secretaría Distrital de Planeación: meta del periodo (MP), meta a la "
+         "fecha (MA), avance a la fecha (AV), avance en el periodo (PHV = AV/MA, o "
+         "(AV−LB)/(MA−LB) en indicadores crecientes y decrecientes), avance frente a la "
+         "meta final (PAF), trayectoria ideal (TID) y brecha (PAF − TID). Sin denominador "
+         "o sin reporte: sin dato, nunca 100 %."),
+        ("Semáforo", status_rule_text()),
+        ("Conteo por localidad", "Con localidades elegidas cuentan los indicadores "
+         "reportados por localidad; los de toda la ciudad van aparte (tabla «ciudad»)."),
     ]
     for source in load_sources():
         rows.append((f"Fuente: {source.title}",
@@ -263,15 +305,22 @@ def _write_sheet(sheet, header: Sequence[str], rows) -> None:
     sheet.freeze_panes = "A2"
 
 
-def to_xlsx_bytes(tables: dict[str, pd.DataFrame], metadata: Sequence[tuple[str, str]]) -> bytes:
+def to_xlsx_bytes(tables: dict[str, pd.DataFrame], metadata: Sequence[tuple[str, str]], *,
+                  title: str = "", subject: str = "", version: str = "") -> bytes:
     """An XLSX workbook: one sheet per table, then a ``Metadatos`` sheet.
 
     Text cells are stored as strings (a leading ``=`` is never a formula);
-    numbers stay numeric cells.
+    numbers stay numeric cells. The document properties carry ``title``,
+    ``subject``, the author (:data:`AUTHOR`) and the data ``version``.
     """
     from openpyxl import Workbook
 
     book = Workbook()
+    book.properties.title = title[:255]
+    book.properties.subject = subject[:255]
+    book.properties.creator = AUTHOR
+    book.properties.keywords = f"Bogotá Territorio Inteligente; {version}"[:255]
+    book.properties.description = f"Versión de datos: {version}"[:255]
     first = True
     for name, table in tables.items():
         sheet = book.active if first else book.create_sheet()

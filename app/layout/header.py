@@ -13,9 +13,9 @@ __all__ = ["TITLE", "header"]
 TITLE = "Tablero Bogotá Territorio Inteligente"
 SUBTITLE = "Seguimiento de la política pública Bogotá Territorio Inteligente 2023-2032"
 ILLUSTRATIVE_TEXT = (
-    "La estructura (6 ejes, 7 objetivos, 36 productos, 14 entidades) es la de la política "
-    "adoptada; los nombres de productos, las metas y los avances son inventados para "
-    "mostrar el tablero."
+    "La estructura (6 ejes, 7 objetivos, 7 indicadores de resultado, 36 productos con 46 "
+    "indicadores, 14 entidades) es la de la política adoptada; los nombres, las metas, los "
+    "avances y los reportes son inventados para mostrar el tablero."
 )
 
 
@@ -24,8 +24,9 @@ def header(version: DataVersion) -> html.Header:
     version_text = [
         html.Span(f"Datos v{version.version_id}", className="version-id"),
         html.Span(" · ", **{"aria-hidden": "true"}),
-        html.Span(["Corte: ", html.Time(format_date(version.cutoff_date),
-                                        dateTime=version.cutoff_date.isoformat())],
+        html.Span([f"Corte: {version.cut.label} (",
+                   html.Time(format_date(version.cutoff_date),
+                             dateTime=version.cutoff_date.isoformat()), ")"],
                   className="version-cutoff"),
     ]
     banner = (

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from app.layout.header import header
-from callbacks import filters, map, series, shell, summary, table, year
+from callbacks import filters, headline, map, series, sheet, shell, summary, table, year
 from view import current_snapshot, get_geo_context
 
 __all__ = ["build_layout", "dashboard_page"]
@@ -36,7 +36,7 @@ def dashboard_page() -> html.Div:
     state = snapshot.default_state
     main = html.Main(
         [
-            year.year_bar(state.year),
+            year.year_bar(state.year, snapshot.data_cut),
             dbc.Row(
                 [
                     dbc.Col(map.map_card(snapshot, geo), xl=6, className="mb-3"),
@@ -46,11 +46,13 @@ def dashboard_page() -> html.Div:
             ),
             dbc.Row(
                 [
-                    dbc.Col(summary.status_card(), xl=5, xxl=4, className="mb-3"),
-                    dbc.Col(table.table_card(), xl=7, xxl=8, className="mb-3"),
+                    dbc.Col(summary.status_card(), xl=5, className="mb-3"),
+                    dbc.Col(headline.headline_card(), xl=7, className="mb-3"),
                 ],
                 className="g-3",
             ),
+            dbc.Row(dbc.Col(sheet.sheet_card(), className="mb-3"), className="g-3"),
+            dbc.Row(dbc.Col(table.table_card(), className="mb-3"), className="g-3"),
         ],
         className="dash-main",
         id="main-content",

@@ -1,7 +1,8 @@
 """Server routes (Flask blueprints) mounted beside the Dash app, in registration order."""
 
-from app.routes import api, export, health, vendor
+from app.routes import api, export, health, indicators, vendor
 
 __all__ = ["BLUEPRINTS"]
 
-BLUEPRINTS = (health.blueprint, export.blueprint, api.blueprint, vendor.blueprint)
+BLUEPRINTS = (health.blueprint, export.blueprint, api.blueprint, indicators.blueprint,
+              vendor.blueprint)

@@ -54,7 +54,7 @@ _SETTINGS_KEY = "BOGOTA_TI_API_SETTINGS"
 #: Room for the multipart envelope around a file of MAX_BYTES.
 _ENVELOPE_BYTES = 64 * 1024
 _JSON_TABLES = {"axes": "ejes", "objectives": "objetivos", "entities": "entidades",
-                "products": "productos"}
+                "results": "resultados", "products": "productos", "indicators": "indicadores"}
 
 
 @blueprint.record_once
@@ -95,15 +95,15 @@ def _unauthorized(_error: SubmitError | None = None):
 
 @blueprint.get("/catalogo")
 def catalog_json():
-    """Axes, objectives with results, products with indicator/unit/entity/axis, entities."""
+    """Axes, objectives, entities, results, products and indicators: the report's codes."""
     catalog = repository.get_catalog()
     body = {name: _rows(catalog, table) for table, name in _JSON_TABLES.items()}
     body["version"] = _version_json(catalog)
     body["localidades"] = [CITYWIDE, *LOCALITY_CODES]
     body["anios"] = [FIRST_YEAR, LAST_YEAR]
     body["formato_reporte"] = {
-        "columnas": list(FILE_COLUMNS["observations"]),
-        "obligatorias": ["producto", "anio", "localidad", "valor"],
+        "columnas": list(FILE_COLUMNS["reports"]),
+        "obligatorias": ["codigo", "anio", "trimestre", "localidad", "valor"],
         "formatos": ["csv", "xlsx"],
         "tamano_maximo_bytes": MAX_BYTES,
     }
@@ -223,7 +223,7 @@ def _rows(catalog: Catalog, table: str) -> list[dict]:
     frame = getattr(catalog, table)
     out = []
     for record in frame.to_dict("records"):
-        out.append({headers[k]: _plain(v) for k, v in record.items()})
+        out.append({headers.get(k, k): _plain(v) for k, v in record.items()})
     return out
 
 
@@ -245,9 +245,10 @@ def _version_json(catalog: Catalog) -> dict:
 def _preview_json(submission: Submission) -> dict:
     parsed, preview = submission.parsed, submission.preview
     rows = [
-        {"producto": r.product_id, "nombre": r.product, "anio": int(r.year),
+        {"codigo": r.code, "nombre": r.name, "anio": int(r.year), "trimestre": int(r.quarter),
          "localidad": r.locality_code, "valor_anterior": _plain(r.old_value),
-         "valor_nuevo": float(r.new_value), "cambio": r.change,
+         "valor_nuevo": _plain(r.new_value), "texto_anterior": r.old_text,
+         "texto_nuevo": r.new_text, "cambio": r.change,
          "cambio_etiqueta": CHANGE_LABELS[r.change]}
         for r in preview.itertuples()
     ]
@@ -255,5 +256,6 @@ def _preview_json(submission: Submission) -> dict:
         "archivo": parsed.file_name, "sha256": parsed.sha256,
         "version_base": submission.base_version,
         "resumen": submission.summary,
+        "advertencias": [issue_json(i) for i in parsed.warnings],
         "cambios": rows,
     }

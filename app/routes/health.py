@@ -22,5 +22,6 @@ def healthz():
         data_version=version.label,
         version_id=version.version_id,
         cutoff_date=version.cutoff_date.isoformat(),
+        cut=version.cut.label,
         illustrative=version.illustrative,
     )

@@ -1,10 +1,13 @@
-"""The SQL store: versioned catalog and observations (SQLite file or PostgreSQL).
+"""The SQL store: versioned catalog and quarterly reports (SQLite file or PostgreSQL).
 
-Typical use::
+Every publication is an immutable version; the structure of the plan (axes,
+objectives, results, products, indicators, targets, locality baselines) is
+stored once per catalog publication, the reports once per version. Typical
+use::
 
     engine = open_store(settings.database_url, seed=build_illustrative_catalog)
     catalog = load_catalog(engine)              # current version
-    record = publish_observations(engine, frame, by="sdm", entity_id="sdm", ...)
+    record = publish_reports(engine, frame, by="sdm", entity_id="sdm", ...)
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from data.store.engine import make_engine
 from data.store.errors import (
     ConflictError,
     InvalidObservationsError,
+    InvalidReportsError,
     StoreEmptyError,
     StoreError,
     VersionNotFoundError,
@@ -30,19 +34,24 @@ from data.store.read import (
     get_version,
     list_versions,
     load_catalog,
+    reports_frame,
 )
 from data.store.records import KIND_LABELS, VersionRecord
 from data.store.write import (
+    REPORT_KEY,
     publish_catalog,
-    publish_observations,
+    publish_reports,
     restore_version,
     seed_catalog,
+    today_bogota,
 )
 
 __all__ = [
+    "KIND_LABELS",
+    "REPORT_KEY",
     "ConflictError",
     "InvalidObservationsError",
-    "KIND_LABELS",
+    "InvalidReportsError",
     "StoreEmptyError",
     "StoreError",
     "VersionNotFoundError",
@@ -56,9 +65,11 @@ __all__ = [
     "make_engine",
     "open_store",
     "publish_catalog",
-    "publish_observations",
+    "publish_reports",
+    "reports_frame",
     "restore_version",
     "seed_catalog",
+    "today_bogota",
     "upgrade_to_head",
 ]
 
@@ -76,7 +87,7 @@ def open_store(url: str, seed: Callable[[], Catalog] | None = None) -> Engine:
     Returns
     -------
     sqlalchemy.Engine
-        Engine ready for :func:`load_catalog` and :func:`publish_observations`.
+        Engine ready for :func:`load_catalog` and :func:`publish_reports`.
     """
     engine = upgrade_to_head(make_engine(url))
     if seed is not None and current_version_id(engine) is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 __all__ = [
     "ConflictError",
     "InvalidObservationsError",
+    "InvalidReportsError",
     "StoreEmptyError",
     "StoreError",
     "VersionNotFoundError",
@@ -27,5 +28,9 @@ class ConflictError(StoreError):
     """Another publication got in first, or holds the write lock for too long."""
 
 
-class InvalidObservationsError(StoreError, ValueError):
-    """Observations that do not fit the catalog (callers validate first)."""
+class InvalidReportsError(StoreError, ValueError):
+    """Reports that do not fit the catalog (callers validate first)."""
+
+
+#: Former name of :class:`InvalidReportsError` (the API and the submit use case import it).
+InvalidObservationsError = InvalidReportsError

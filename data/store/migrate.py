@@ -18,6 +18,7 @@ __all__ = [
     "current_revision",
     "head_revision",
     "upgrade_to_head",
+    "upgrade_to_revision",
 ]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -57,7 +58,8 @@ def upgrade_to_head(target: str | Engine) -> Engine:
 
     Safe when several processes start at once: writers are serialised with
     ``BEGIN IMMEDIATE`` (SQLite) or an advisory transaction lock (PostgreSQL),
-    and the whole upgrade is one transaction on both.
+    and the whole upgrade is one transaction on both (a failed migration
+    leaves the store as it was).
 
     Parameters
     ----------
@@ -72,6 +74,16 @@ def upgrade_to_head(target: str | Engine) -> Engine:
     engine = make_engine(target) if isinstance(target, str) else target
     if current_revision(engine) == head_revision():
         return engine
+    return upgrade_to_revision(engine, "head")
+
+
+def upgrade_to_revision(target: str | Engine, revision: str) -> Engine:
+    """Upgrade the database at ``target`` to ``revision`` (e.g. ``"0001"``), in one transaction.
+
+    :func:`upgrade_to_head` is what the app uses; an older revision is useful
+    to build a store as it was deployed (migration tests).
+    """
+    engine = make_engine(target) if isinstance(target, str) else target
     from alembic import command
 
     config = alembic_config()
@@ -80,5 +92,5 @@ def upgrade_to_head(target: str | Engine) -> Engine:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"),
                                {"key": _MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, revision)
     return engine

@@ -1,11 +1,18 @@
-"""SQLAlchemy 2 tables of the store: versioned catalog, observations and history.
+"""SQLAlchemy 2 tables of the store: versioned catalog, reports and history.
 
 Every publication is a row of ``data_versions``. Versions are immutable once
-committed: a new publication copies the previous observation set and applies the
-report on top (copy-on-publish; the whole policy is a few thousand rows).
-The structural tables (axes ... targets) are keyed by ``catalog_version``: the
-version that introduced that catalog structure. A report publication reuses the
-structure of the version it builds on, so only observations are copied.
+committed: a report publication copies the previous version's reports and
+applies the new ones on top (copy-on-publish; the whole policy is a few
+thousand rows).
+
+The structural tables (axes ... locality_baselines) are keyed by
+``catalog_version`` (the version that introduced that catalog structure) plus
+their natural key. A report publication reuses the structure of the version it
+builds on, so only the reports are copied. Reports are keyed by ``version_id``
+and (code, year, quarter, locality_code).
+
+Floats are ``Double`` (NaN is stored as NULL); booleans ``Boolean``; texts are
+never NULL ('' when empty); ``baseline_year`` is a text (as in the plan).
 """
 
 from __future__ import annotations
@@ -32,9 +39,12 @@ __all__ = [
     "Base",
     "DataVersionRow",
     "EntityRow",
+    "IndicatorRow",
+    "LocalityBaselineRow",
     "ObjectiveRow",
-    "ObservationRow",
     "ProductRow",
+    "ReportRow",
+    "ResultRow",
     "StoreLock",
     "TargetRow",
 ]
@@ -54,6 +64,12 @@ class Base(DeclarativeBase):
 
 
 _VERSION_FK = "data_versions.version_id"
+#: Length of indicator codes ("1.1.1") and product ids.
+_CODE = 40
+
+
+def _catalog_version() -> Mapped[int]:
+    return mapped_column(ForeignKey(_VERSION_FK), primary_key=True)
 
 
 class StoreLock(Base):
@@ -94,83 +110,145 @@ class AxisRow(Base):
 
     __tablename__ = "axes"
 
-    catalog_version: Mapped[int] = mapped_column(ForeignKey(_VERSION_FK), primary_key=True)
+    catalog_version: Mapped[int] = _catalog_version()
     axis_id: Mapped[str] = mapped_column(String(60), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
 
 
 class ObjectiveRow(Base):
-    """A specific objective and its expected result."""
+    """A specific objective with its weight (%) in the policy."""
 
     __tablename__ = "objectives"
 
-    catalog_version: Mapped[int] = mapped_column(ForeignKey(_VERSION_FK), primary_key=True)
+    catalog_version: Mapped[int] = _catalog_version()
     objective_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     text: Mapped[str] = mapped_column(Text)
-    result_text: Mapped[str] = mapped_column(Text)
+    weight: Mapped[float | None] = mapped_column(Double, nullable=True)
 
 
 class EntityRow(Base):
-    """A district entity that leads products and reports progress."""
+    """A district entity that leads indicators and reports progress."""
 
     __tablename__ = "entities"
 
-    catalog_version: Mapped[int] = mapped_column(ForeignKey(_VERSION_FK), primary_key=True)
+    catalog_version: Mapped[int] = _catalog_version()
     entity_id: Mapped[str] = mapped_column(String(40), primary_key=True)
     acronym: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(Text)
 
 
+class ResultRow(Base):
+    """The expected result of an objective, measured by its result indicator ("N.1")."""
+
+    __tablename__ = "results"
+
+    catalog_version: Mapped[int] = _catalog_version()
+    code: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
+    objective_id: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    formula: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(Text)
+    annualisation: Mapped[str] = mapped_column(String(16))
+    periodicity: Mapped[str] = mapped_column(String(16))
+    baseline: Mapped[float | None] = mapped_column(Double, nullable=True)
+    baseline_year: Mapped[str] = mapped_column(String(20))
+    baseline_source: Mapped[str] = mapped_column(Text)
+    final_target: Mapped[float | None] = mapped_column(Double, nullable=True)
+    final_target_text: Mapped[str] = mapped_column(Text)
+    weight: Mapped[float | None] = mapped_column(Double, nullable=True)
+    entity_id: Mapped[str] = mapped_column(String(40))
+    in_force: Mapped[bool] = mapped_column(Boolean)
+
+
 class ProductRow(Base):
-    """A product with its indicator."""
+    """An expected product of a result."""
 
     __tablename__ = "products"
 
-    catalog_version: Mapped[int] = mapped_column(ForeignKey(_VERSION_FK), primary_key=True)
-    product_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    catalog_version: Mapped[int] = _catalog_version()
+    product_id: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
-    objective_id: Mapped[int] = mapped_column(Integer)
-    axis_id: Mapped[str] = mapped_column(String(60))
-    entity_id: Mapped[str] = mapped_column(String(40))
-    indicator: Mapped[str] = mapped_column(Text)
+    result_code: Mapped[str] = mapped_column(String(_CODE))
+
+
+class IndicatorRow(Base):
+    """A product indicator ("N.1.k")."""
+
+    __tablename__ = "indicators"
+
+    catalog_version: Mapped[int] = _catalog_version()
+    code: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(_CODE))
+    name: Mapped[str] = mapped_column(Text)
+    formula: Mapped[str] = mapped_column(Text)
     unit: Mapped[str] = mapped_column(Text)
-    direction: Mapped[str] = mapped_column(String(8))
+    annualisation: Mapped[str] = mapped_column(String(16))
+    periodicity: Mapped[str] = mapped_column(String(16))
     baseline: Mapped[float | None] = mapped_column(Double, nullable=True)
-    scope: Mapped[str] = mapped_column(String(16))
-    aggregation: Mapped[str] = mapped_column(String(8))
-    layer: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    baseline_year: Mapped[str] = mapped_column(String(20))
+    baseline_source: Mapped[str] = mapped_column(Text)
+    final_target: Mapped[float | None] = mapped_column(Double, nullable=True)
+    final_target_text: Mapped[str] = mapped_column(Text)
+    weight: Mapped[float | None] = mapped_column(Double, nullable=True)
+    entity_id: Mapped[str] = mapped_column(String(40))
+    co_entity_id: Mapped[str] = mapped_column(String(40))
+    in_force: Mapped[bool] = mapped_column(Boolean)
+    axis_id: Mapped[str] = mapped_column(String(60))
+    by_locality: Mapped[bool] = mapped_column(Boolean)
+    layer: Mapped[str] = mapped_column(String(60))
 
 
 class TargetRow(Base):
-    """Target of a product for a year, citywide ("00") or for a locality."""
+    """Annual target of an indicator, citywide ("00") or for a locality."""
 
     __tablename__ = "targets"
 
-    catalog_version: Mapped[int] = mapped_column(ForeignKey(_VERSION_FK), primary_key=True)
-    product_id: Mapped[str] = mapped_column(String(20), primary_key=True)
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    catalog_version: Mapped[int] = _catalog_version()
+    code: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
     locality_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     target: Mapped[float | None] = mapped_column(Double, nullable=True)
+    target_text: Mapped[str] = mapped_column(Text, default="")
 
 
-class ObservationRow(Base):
-    """Reported value of a product, year and locality in one data version."""
+class LocalityBaselineRow(Base):
+    """Baseline and final target of an indicator in one locality."""
 
-    __tablename__ = "observations"
+    __tablename__ = "locality_baselines"
+
+    catalog_version: Mapped[int] = _catalog_version()
+    code: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
+    locality_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    baseline: Mapped[float | None] = mapped_column(Double, nullable=True)
+    final_target: Mapped[float | None] = mapped_column(Double, nullable=True)
+    final_target_text: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReportRow(Base):
+    """Quarterly report of an indicator in one place, in one data version."""
+
+    __tablename__ = "reports"
 
     version_id: Mapped[int] = mapped_column(ForeignKey(_VERSION_FK), primary_key=True)
-    product_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    code: Mapped[str] = mapped_column(String(_CODE), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    quarter: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     locality_code: Mapped[str] = mapped_column(String(2), primary_key=True)
     value: Mapped[float] = mapped_column(Double)
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")
     reported_at: Mapped[date | None] = mapped_column(Date, nullable=True)
 
 
-#: Catalog tables in ``data.schema.COLUMNS`` order, with their row classes.
+#: Structural tables in ``data.schema.COLUMNS`` order, with their row classes
+#: (the reports are :class:`ReportRow`, keyed by version).
 CATALOG_TABLES = {
     "axes": AxisRow,
     "objectives": ObjectiveRow,
     "entities": EntityRow,
+    "results": ResultRow,
     "products": ProductRow,
+    "indicators": IndicatorRow,
     "targets": TargetRow,
+    "locality_baselines": LocalityBaselineRow,
 }

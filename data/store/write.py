@@ -1,10 +1,10 @@
-"""Write the store: seed, publish a report, restore a version. One transaction each.
+"""Write the store: seed, publish a catalog or a report, restore a version.
 
-Every writer first takes the store's single write lock (``BEGIN IMMEDIATE`` on
-SQLite; ``SELECT ... FOR UPDATE`` of the ``store_lock`` row on PostgreSQL), so
-publications are serialised: concurrent uploads land as consecutive versions.
-A failure anywhere rolls the whole transaction back: the previous version stays
-current and nothing partial is ever visible.
+One transaction each. Every writer first takes the store's single write lock
+(``BEGIN IMMEDIATE`` on SQLite; ``SELECT ... FOR UPDATE`` of the ``store_lock``
+row on PostgreSQL), so publications are serialised: concurrent uploads land as
+consecutive versions. A failure anywhere rolls the whole transaction back: the
+previous version stays current and nothing partial is ever visible.
 """
 
 from __future__ import annotations
@@ -27,17 +27,32 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from data.catalog import Catalog
-from data.schema import COLUMNS
+from data.schema import COLUMNS, QUARTERS
 from data.store.engine import TIMEOUT_OPTION, is_sqlite, writer
-from data.store.errors import ConflictError, InvalidObservationsError, StoreEmptyError
-from data.store.models import CATALOG_TABLES, DataVersionRow, ObservationRow, StoreLock
-from data.store.read import _current_id, _record, observations_frame
+from data.store.errors import ConflictError, InvalidReportsError, StoreEmptyError
+from data.store.models import (
+    CATALOG_TABLES,
+    DataVersionRow,
+    IndicatorRow,
+    ReportRow,
+    ResultRow,
+    StoreLock,
+)
+from data.store.read import (
+    BOOL_COLUMNS,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    _current_id,
+    _record,
+    reports_frame,
+)
 from data.store.records import VersionRecord
 
 __all__ = [
     "CHUNK_ROWS",
+    "REPORT_KEY",
     "publish_catalog",
-    "publish_observations",
+    "publish_reports",
     "restore_version",
     "seed_catalog",
     "today_bogota",
@@ -45,9 +60,11 @@ __all__ = [
 
 #: Rows per INSERT/UPDATE batch.
 CHUNK_ROWS = 500
+#: Columns that identify a report: one value and one text per key and version.
+REPORT_KEY = ("code", "year", "quarter", "locality_code")
 
 _BOGOTA = timezone(timedelta(hours=-5), "America/Bogota")
-_KEY = ["product_id", "year", "locality_code"]
+_KEY = list(REPORT_KEY)
 _BUSY = (
     "Otra publicación está en curso y no terminó a tiempo; no se escribió nada. "
     "Intente de nuevo en unos segundos."
@@ -62,7 +79,7 @@ def today_bogota() -> date:
 def seed_catalog(engine: Engine, catalog: Catalog, *, by: str = "sistema",
                  source_name: str | None = None, note: str | None = None
                  ) -> VersionRecord | None:
-    """Store ``catalog`` as version 1 when the store is empty.
+    """Store ``catalog`` (structure and reports) as version 1 when the store is empty.
 
     Safe to call from several processes at start-up: exactly one seeds, the
     others find version 1 and return None.
@@ -72,8 +89,8 @@ def seed_catalog(engine: Engine, catalog: Catalog, *, by: str = "sistema",
     engine : sqlalchemy.Engine
         Migrated store.
     catalog : data.catalog.Catalog
-        Structure and observations to store (its version's cut-off date and
-        illustrative flag are kept).
+        Every table is stored (its version's cut-off date, illustrative flag
+        and provenance are kept).
     by : str
         Who seeds, recorded in the history.
     source_name, note : str, optional
@@ -93,16 +110,16 @@ def seed_catalog(engine: Engine, catalog: Catalog, *, by: str = "sistema",
 def publish_catalog(engine: Engine, catalog: Catalog, *, by: str = "sistema",
                     source_name: str | None = None, note: str | None = None,
                     only_over_illustrative: bool = False) -> VersionRecord | None:
-    """Publish a whole catalog (structure, targets, observations) as a new version.
+    """Publish a whole catalog (structure, targets, reports) as a new version.
 
-    Used to replace the illustrative catalog by the real matrix: the earlier
-    versions stay in the history and can be restored.
+    Used to replace the illustrative catalog by the real action plan: the
+    earlier versions stay in the history and can be restored.
 
     Parameters
     ----------
     only_over_illustrative : bool
         Publish only when the store is empty or its current version is
-        illustrative (so concurrent start-ups publish the matrix once).
+        illustrative (so concurrent start-ups publish the plan once).
 
     Returns
     -------
@@ -117,35 +134,9 @@ def publish_catalog(engine: Engine, catalog: Catalog, *, by: str = "sistema",
         return _store_catalog(connection, catalog, (current or 0) + 1, by, source_name, note)
 
 
-def _store_catalog(connection: Connection, catalog: Catalog, version_id: int, by: str,
-                   source_name: str | None, note: str | None) -> VersionRecord:
-    observations = _clean_observations(catalog.observations, None)
-    _insert_version(connection, dict(
-        version_id=version_id, catalog_version=version_id, kind="semilla", published_by=by,
-        entity_id=None,
-        source_name=catalog.version.source_name if source_name is None else source_name,
-        source_sha256=catalog.version.source_sha256,
-        note=catalog.version.note if note is None else note,
-        cutoff_date=catalog.version.cutoff_date,
-        illustrative=catalog.version.illustrative, restored_from=None,
-        rows_received=len(observations), rows_added=len(observations),
-        rows_changed=0, rows_unchanged=0, rows_total=len(observations),
-    ))
-    for name, model in CATALOG_TABLES.items():
-        rows = _records(getattr(catalog, name), COLUMNS[name])
-        for row in rows:
-            row["catalog_version"] = version_id
-        _insert_rows(connection, model, rows)
-    rows = _records(observations, COLUMNS["observations"])
-    for row in rows:
-        row["version_id"] = version_id
-    _insert_rows(connection, ObservationRow, rows)
-    return _finish(connection, version_id)
-
-
-def publish_observations(
+def publish_reports(
     engine: Engine,
-    observations: pd.DataFrame,
+    reports: pd.DataFrame,
     *,
     by: str,
     entity_id: str | None = None,
@@ -155,15 +146,20 @@ def publish_observations(
     cutoff_date: date | None = None,
     expected_version: int | None = None,
 ) -> VersionRecord:
-    """Publish a validated report as a new version: the current values plus the report.
+    """Publish validated reports as a new version: the current reports plus these.
+
+    A row replaces the value and the text previously reported for its key
+    (code, year, quarter, locality_code); other keys are kept as they were.
 
     Parameters
     ----------
     engine : sqlalchemy.Engine
         Migrated, seeded store.
-    observations : pandas.DataFrame
-        Columns ``product_id, year, locality_code, value`` and optionally
-        ``reported_at`` (missing dates become the cut-off date). One row per key.
+    reports : pandas.DataFrame
+        Columns ``code, year, quarter, locality_code, value`` and optionally
+        ``text`` (missing: '') and ``reported_at`` (missing dates become the
+        cut-off date). One row per key; codes of result or product indicators
+        of the current catalog.
     by : str
         Who publishes (entity id, user); recorded in the history.
     entity_id : str, optional
@@ -179,19 +175,21 @@ def publish_observations(
     Returns
     -------
     VersionRecord
-        The new version (``version_id`` is the previous one plus 1).
+        The new version (``version_id`` is the previous one plus 1) with its
+        counts: rows received, added (new keys), changed (value or text
+        differs), unchanged, and the version's total.
 
     Raises
     ------
     ConflictError
         ``expected_version`` is stale, or another writer held the lock too long.
-    InvalidObservationsError
-        Rows that do not fit the catalog (unknown product, duplicate key...).
+    InvalidReportsError
+        Rows that do not fit the catalog (unknown code, duplicate key...).
     StoreEmptyError
         The store was never seeded.
     """
     cutoff = cutoff_date or today_bogota()
-    report = _clean_observations(observations, cutoff)
+    report = _clean_reports(reports, cutoff)
     with _write_transaction(engine) as connection:
         current = _current_id(connection)
         if current is None:
@@ -204,12 +202,13 @@ def publish_observations(
                 "archivo para ver la vista previa actualizada."
             )
         base = _record(connection, current)
-        _check_keys(connection, base.catalog_version, report)
-        old = observations_frame(connection, current)
-        merged = report.merge(old[_KEY + ["value"]], on=_KEY, how="left",
+        _check_codes(connection, base.catalog_version, report)
+        old = reports_frame(connection, current)
+        merged = report.merge(old[_KEY + ["value", "text"]], on=_KEY, how="left",
                               suffixes=("", "_old"), indicator=True)
         is_new = merged["_merge"] == "left_only"
-        is_changed = ~is_new & (merged["value"] != merged["value_old"])
+        is_changed = ~is_new & ((merged["value"] != merged["value_old"])
+                                | (merged["text"] != merged["text_old"]))
         new_id = current + 1
         _insert_version(connection, dict(
             version_id=new_id, catalog_version=base.catalog_version, kind="reporte",
@@ -221,33 +220,32 @@ def publish_observations(
             rows_unchanged=int((~is_new & ~is_changed).sum()),
             rows_total=len(old) + int(is_new.sum()),
         ))
-        _copy_observations(connection, current, new_id)
-        columns = COLUMNS["observations"]
-        updates = _records(merged.loc[~is_new, columns], columns)
-        _update_rows(connection, new_id, updates)
-        added = _records(merged.loc[is_new, columns], columns)
+        _copy_reports(connection, current, new_id)
+        columns = COLUMNS["reports"]
+        _update_rows(connection, new_id, _records(merged.loc[~is_new, list(columns)], columns))
+        added = _records(merged.loc[is_new, list(columns)], columns)
         for row in added:
             row["version_id"] = new_id
-        _insert_rows(connection, ObservationRow, added)
+        _insert_rows(connection, ReportRow, added)
         return _finish(connection, new_id)
 
 
 def restore_version(engine: Engine, version_id: int, *, by: str, note: str = "") -> VersionRecord:
-    """Publish a new version whose data equals that of ``version_id``.
+    """Publish a new version whose data (structure and reports) equals ``version_id``'s.
 
     Nothing is deleted: the versions in between stay in the history.
 
     Raises
     ------
     VersionNotFoundError
-        When ``version_id`` does not exist.
+        When ``version_id`` does not exist (nothing is written).
     """
     with _write_transaction(engine) as connection:
         source = _record(connection, version_id)
         current = _current_id(connection)
         assert current is not None  # _record succeeded, so the store has versions
         new_id = current + 1
-        total = len(observations_frame(connection, source.version_id))
+        total = len(reports_frame(connection, source.version_id))
         _insert_version(connection, dict(
             version_id=new_id, catalog_version=source.catalog_version, kind="restauracion",
             published_by=by, entity_id=None, source_name=source.source_name,
@@ -257,8 +255,37 @@ def restore_version(engine: Engine, version_id: int, *, by: str, note: str = "")
             restored_from=source.version_id, rows_received=0, rows_added=0,
             rows_changed=0, rows_unchanged=total, rows_total=total,
         ))
-        _copy_observations(connection, source.version_id, new_id)
+        _copy_reports(connection, source.version_id, new_id)
         return _finish(connection, new_id)
+
+
+# ---------------------------------------------------------------- internals
+
+
+def _store_catalog(connection: Connection, catalog: Catalog, version_id: int, by: str,
+                   source_name: str | None, note: str | None) -> VersionRecord:
+    reports = _clean_reports(catalog.reports, None)
+    _insert_version(connection, dict(
+        version_id=version_id, catalog_version=version_id, kind="semilla", published_by=by,
+        entity_id=None,
+        source_name=catalog.version.source_name if source_name is None else source_name,
+        source_sha256=catalog.version.source_sha256,
+        note=catalog.version.note if note is None else note,
+        cutoff_date=catalog.version.cutoff_date,
+        illustrative=catalog.version.illustrative, restored_from=None,
+        rows_received=len(reports), rows_added=len(reports),
+        rows_changed=0, rows_unchanged=0, rows_total=len(reports),
+    ))
+    for name, model in CATALOG_TABLES.items():
+        rows = _records(getattr(catalog, name), COLUMNS[name])
+        for row in rows:
+            row["catalog_version"] = version_id
+        _insert_rows(connection, model, rows)
+    rows = _records(reports, COLUMNS["reports"])
+    for row in rows:
+        row["version_id"] = version_id
+    _insert_rows(connection, ReportRow, rows)
+    return _finish(connection, version_id)
 
 
 @contextmanager
@@ -305,9 +332,9 @@ def _insert_version(connection: Connection, values: dict) -> None:
     connection.execute(insert(DataVersionRow).values(**values))
 
 
-def _copy_observations(connection: Connection, source_id: int, target_id: int) -> None:
-    columns = list(COLUMNS["observations"])
-    table = ObservationRow.__table__
+def _copy_reports(connection: Connection, source_id: int, target_id: int) -> None:
+    columns = list(COLUMNS["reports"])
+    table = ReportRow.__table__
     source = select(
         literal_column(str(int(target_id))).label("version_id"),
         *(table.c[c] for c in columns),
@@ -321,18 +348,21 @@ def _insert_rows(connection: Connection, model, rows: Sequence[dict]) -> None:
 
 
 def _update_rows(connection: Connection, version_id: int, rows: Sequence[dict]) -> None:
-    table = ObservationRow.__table__
+    table = ReportRow.__table__
     statement = (
         update(table)
         .where(table.c.version_id == version_id)
-        .where(table.c.product_id == bindparam("k_product"))
+        .where(table.c.code == bindparam("k_code"))
         .where(table.c.year == bindparam("k_year"))
+        .where(table.c.quarter == bindparam("k_quarter"))
         .where(table.c.locality_code == bindparam("k_locality"))
-        .values(value=bindparam("value"), reported_at=bindparam("reported_at"))
+        .values(value=bindparam("value"), text=bindparam("text"),
+                reported_at=bindparam("reported_at"))
     )
     params = [
-        {"k_product": r["product_id"], "k_year": r["year"], "k_locality": r["locality_code"],
-         "value": r["value"], "reported_at": r["reported_at"]}
+        {"k_code": r["code"], "k_year": r["year"], "k_quarter": r["quarter"],
+         "k_locality": r["locality_code"], "value": r["value"], "text": r["text"],
+         "reported_at": r["reported_at"]}
         for r in rows
     ]
     for start in range(0, len(params), CHUNK_ROWS):
@@ -345,40 +375,61 @@ def _execute_chunk(connection: Connection, statement, rows: Sequence[dict]) -> N
         connection.execute(statement, list(rows))
 
 
-def _check_keys(connection: Connection, catalog_version: int, report: pd.DataFrame) -> None:
-    products = CATALOG_TABLES["products"]
-    known = set(connection.execute(
-        select(products.product_id).where(products.catalog_version == catalog_version)
-    ).scalars())
-    unknown = sorted(set(report["product_id"]) - known)
+def _check_codes(connection: Connection, catalog_version: int, report: pd.DataFrame) -> None:
+    known = set()
+    for model in (ResultRow, IndicatorRow):
+        known.update(connection.execute(
+            select(model.code).where(model.catalog_version == catalog_version)
+        ).scalars())
+    unknown = sorted(set(report["code"]) - known)
     if unknown:
-        raise InvalidObservationsError(
-            "Productos que no están en el catálogo: " + ", ".join(unknown) + "."
+        listed = ", ".join(unknown[:20]) + (f" y {len(unknown) - 20} más" if len(unknown) > 20
+                                            else "")
+        raise InvalidReportsError(
+            f"Códigos de indicador que no están en el catálogo vigente: {listed}. Revise la "
+            "columna «codigo»: use los códigos del plan de acción (resultado «N.1», "
+            "producto «N.1.k»). No se publicó nada."
         )
 
 
-def _clean_observations(frame: pd.DataFrame, default_date: date | None) -> pd.DataFrame:
-    missing = {"product_id", "year", "locality_code", "value"} - set(frame.columns)
+def _clean_reports(frame: pd.DataFrame, default_date: date | None) -> pd.DataFrame:
+    """Reports typed for the store; ``reported_at`` as dates (missing: ``default_date``)."""
+    missing = set(_KEY + ["value"]) - set(frame.columns)
     if missing:
-        raise InvalidObservationsError(
-            "Faltan columnas en las observaciones: " + ", ".join(sorted(missing)) + "."
+        raise InvalidReportsError(
+            "Faltan columnas en los reportes: " + ", ".join(sorted(missing)) + ". "
+            "No se publicó nada."
         )
+    year = pd.to_numeric(frame["year"], errors="coerce")
+    quarter = pd.to_numeric(frame["quarter"], errors="coerce")
+    if year.isna().any() or (year % 1 != 0).any():
+        raise InvalidReportsError("Hay reportes sin un año válido (un número como 2025). "
+                                  "No se publicó nada.")
+    if not quarter.isin(QUARTERS).all():
+        raise InvalidReportsError("Hay reportes con un trimestre inválido: use 1, 2, 3 o 4. "
+                                  "No se publicó nada.")
+    value = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
+    if value.isna().any():
+        raise InvalidReportsError("Hay reportes sin valor numérico; escriba el valor "
+                                  "reportado (0 si no hubo avance). No se publicó nada.")
+    texts = frame["text"] if "text" in frame.columns else pd.Series("", index=frame.index)
+    dates = (frame["reported_at"] if "reported_at" in frame.columns
+             else pd.Series(None, index=frame.index, dtype=object))
     out = pd.DataFrame({
-        "product_id": frame["product_id"].astype(str),
-        "year": pd.to_numeric(frame["year"]).astype("int64"),
-        "locality_code": frame["locality_code"].astype(str).str.zfill(2),
-        "value": pd.to_numeric(frame["value"]).astype("float64"),
-    })
-    if out["value"].isna().any():
-        raise InvalidObservationsError("Hay observaciones sin valor.")
-    dates = frame["reported_at"] if "reported_at" in frame.columns else None
-    out["reported_at"] = [_as_date(v, default_date) for v in
-                          (dates if dates is not None else [None] * len(out))]
+        "code": frame["code"].astype("str").str.strip(),
+        "year": year.astype("int64"),
+        "quarter": quarter.astype("int64"),
+        "locality_code": frame["locality_code"].astype("str").str.strip().str.zfill(2),
+        "value": value,
+        "text": texts.fillna("").astype("str"),
+        "reported_at": [_as_date(v, default_date) for v in dates],
+    }).reset_index(drop=True)
     if out.duplicated(_KEY).any():
-        raise InvalidObservationsError(
-            "Hay observaciones repetidas para el mismo producto, año y localidad."
+        raise InvalidReportsError(
+            "Hay reportes repetidos para el mismo código, año, trimestre y localidad; deje "
+            "una sola fila por cada uno. No se publicó nada."
         )
-    return out.reset_index(drop=True)
+    return out
 
 
 def _as_date(value, default: date | None) -> date | None:
@@ -392,15 +443,26 @@ def _as_date(value, default: date | None) -> date | None:
 
 
 def _records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict]:
-    """Rows as dicts of plain Python values (NaN/NaT -> None)."""
+    """Rows as dicts of plain Python values for the store's columns.
+
+    NaN/NaT become NULL in float and date columns and '' in text columns;
+    numpy scalars become Python ones; timestamps become dates.
+    """
     rows = []
     for values in frame[list(columns)].itertuples(index=False, name=None):
         row = {}
         for column, value in zip(columns, values, strict=True):
-            if value is not None and not isinstance(value, (str, date)) and pd.isna(value):
-                value = None
-            elif hasattr(value, "item"):
-                value = value.item()  # numpy scalar -> Python
+            missing = value is None or (not isinstance(value, str) and pd.isna(value))
+            if column in FLOAT_COLUMNS:
+                value = None if missing else float(value)
+            elif column in INT_COLUMNS:
+                value = int(value)
+            elif column in BOOL_COLUMNS:
+                value = bool(value)
+            elif column == "reported_at":
+                value = None if missing else _as_date(value, None)
+            else:
+                value = "" if missing else str(value)
             row[column] = value
         rows.append(row)
     return rows

@@ -45,16 +45,27 @@ def api(monkeypatch, store_url, tmp_path):
 
 @pytest.fixture
 def products():
-    """Product ids of the illustrative catalog by role in these tests."""
-    p = _illustrative().products
-    own = p[(p["entity_id"] == "sdm") & (p["scope"] == "localidad")]
+    """Indicator codes of the illustrative catalog by role in these tests."""
+    i = _illustrative().indicators
+    i = i[i["in_force"] & (i["periodicity"] == "trimestral")]
+    own = i[(i["entity_id"] == "sdm") & i["by_locality"]]
     return {
-        "own": own["product_id"].iloc[0],
-        "own2": own["product_id"].iloc[1],
-        "other": p.loc[p["entity_id"] == "sda", "product_id"].iloc[0],
-        "city": p.loc[(p["entity_id"] == "sdm") & (p["scope"] == "ciudad"),
-                      "product_id"].iloc[0],
+        "own": own["code"].iloc[0],
+        "own2": own["code"].iloc[1],
+        "other": i.loc[i["entity_id"] == "sda", "code"].iloc[0],
+        "city": i.loc[(i["entity_id"] == "sdm") & ~i["by_locality"], "code"].iloc[0]
+        if ((i["entity_id"] == "sdm") & ~i["by_locality"]).any() else own["code"].iloc[0],
     }
+
+
+def gaps(code: str, n: int) -> list[str]:
+    """``n`` CSV lines for ``code`` in places and quarters the illustrative data leaves blank."""
+    reports = _illustrative().reports
+    done = set(zip(*(reports.loc[reports["code"] == code, k]
+                     for k in ("year", "quarter", "locality_code")), strict=True))
+    free = [(y, q, f"{p:02d}") for y in (2023, 2024, 2025) for q in (1, 2, 3, 4)
+            for p in range(1, 21) if (y, q, f"{p:02d}") not in done]
+    return [f"{code},{y},{q},{p},{k + 1},Avance," for k, (y, q, p) in enumerate(free[:n])]
 
 
 def auth(entity: str = "sdm") -> dict:
@@ -74,15 +85,15 @@ def upload(client, content: bytes, name: str = "avance.csv", headers=None, query
 
 def test_catalog_lists_the_ids_an_entity_needs(api):
     body = api.get("/api/catalogo").get_json()
-    assert [len(body[k]) for k in ("ejes", "objetivos", "productos", "entidades")] == \
-        [6, 7, 36, 14]
-    product = body["productos"][0]
-    assert {"producto", "nombre", "indicador", "unidad", "entidad", "eje", "objetivo"} <= \
-        set(product)
-    assert {"objetivo", "texto", "resultado"} == set(body["objetivos"][0])
+    assert [len(body[k]) for k in ("ejes", "objetivos", "resultados", "productos",
+                                   "indicadores", "entidades")] == [6, 7, 7, 36, 46, 14]
+    indicator = body["indicadores"][0]
+    assert {"codigo", "producto", "indicador", "unidad", "tipo_anualizacion", "periodicidad",
+            "entidad", "eje", "vigente"} <= set(indicator)
+    assert {"producto", "nombre", "resultado"} == set(body["productos"][0])
     assert body["localidades"][:2] == ["00", "01"] and len(body["localidades"]) == 21
-    assert body["formato_reporte"]["obligatorias"] == ["producto", "anio", "localidad",
-                                                       "valor"]
+    assert body["formato_reporte"]["obligatorias"] == ["codigo", "anio", "trimestre",
+                                                       "localidad", "valor"]
     assert body["version"]["illustrative"] is True
 
 
@@ -95,7 +106,7 @@ def test_catalog_is_revalidated_by_version(api):
 def test_version_reports_id_and_cutoff(api):
     body = api.get("/api/version").get_json()
     assert body["version_id"] == 1 and body["cutoff_date"] == "2026-10-31"
-    assert body["illustrative"] is True and body["label"].startswith("v1 · corte 2026-10-31")
+    assert body["illustrative"] is True and body["label"].startswith("v1 · corte 2026-T3")
 
 
 # ---------------------------------------------------------------- auth
@@ -110,7 +121,7 @@ def test_version_reports_id_and_cutoff(api):
 def test_upload_without_a_valid_token_is_401(api, products, headers, fragment):
     before = dump_store(repository.get_engine())
     response = api.post("/api/reportes", headers=headers, data={
-        "archivo": (io.BytesIO(csv_bytes(f"{products['own']},2026,01,5,")), "a.csv")})
+        "archivo": (io.BytesIO(csv_bytes(f"{products['own']},2026,3,01,5,,")), "a.csv")})
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert fragment in response.get_json()["error"]
@@ -119,13 +130,13 @@ def test_upload_without_a_valid_token_is_401(api, products, headers, fragment):
 
 def test_product_of_another_entity_is_403(api, products):
     before = dump_store(repository.get_engine())
-    response = upload(api, csv_bytes(f"{products['own']},2026,01,5,",
-                                     f"{products['other']},2026,01,5,"))
+    response = upload(api, csv_bytes(f"{products['own']},2026,3,01,5,,",
+                                     f"{products['other']},2026,3,01,5,,"))
     assert response.status_code == 403
     errors = response.get_json()["errores"]
     assert [(e["row"], e["column"], e["value"]) for e in errors] == [
-        (3, "producto", products["other"])]
-    assert "a cargo de la entidad «sda»" in errors[0]["message"]
+        (3, "codigo", products["other"])]
+    assert "(sda), no de" in errors[0]["message"]
     assert dump_store(repository.get_engine()) == before
 
 
@@ -134,8 +145,8 @@ def test_product_of_another_entity_is_403(api, products):
 
 def test_valid_upload_is_published_as_the_next_version(api, products):
     own = products["own"]
-    response = upload(api, csv_bytes(f"{own},2026,01,123.5,2026-11-20",
-                                     f"{products['city']},2026,,77,"), nota="Corte nov.")
+    response = upload(api, csv_bytes(f"{own},2026,3,01,123.5,Meta cumplida,2026-11-20",
+                                     f"{products['city']},2026,3,,77,,"), nota="Corte nov.")
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["version_id"] == 2 and body["entity_id"] == "sdm"
@@ -147,25 +158,28 @@ def test_valid_upload_is_published_as_the_next_version(api, products):
         [2, 1]
     catalog = repository.get_catalog()  # the dashboard sees it without a restart
     assert catalog.version.version_id == 2
-    obs = catalog.observations.set_index(["product_id", "year", "locality_code"])
-    assert obs.loc[(own, 2026, "01"), "value"] == 123.5
+    reports = catalog.reports.set_index(["code", "year", "quarter", "locality_code"])
+    assert reports.loc[(own, 2026, 3, "01"), "value"] == 123.5
+    assert reports.loc[(own, 2026, 3, "01"), "text"] == "Meta cumplida"
 
 
 def test_xlsx_upload(api, products):
-    content = xlsx_bytes([["producto", "anio", "localidad", "valor"],
-                          [products["own"], 2027, 5, 10]])
+    code, year, quarter, place, *_ = gaps(products["own"], 1)[0].split(",")
+    content = xlsx_bytes([["codigo", "anio", "trimestre", "localidad", "valor", "texto"],
+                          [code, int(year), int(quarter), int(place), 10, "Avance"]])
     response = upload(api, content, "avance.xlsx")
     assert response.status_code == 201 and response.get_json()["rows_added"] == 1
 
 
 def test_preview_publishes_nothing(api, products):
     engine = repository.get_engine()
-    current = repository.get_catalog().observations
-    row = current[current["product_id"] == products["own"]].iloc[0]
+    current = repository.get_catalog().reports
+    row = current[(current["code"] == products["own"]) & (current["locality_code"] != "00")
+                  & (current["quarter"] == 3) & (current["year"] == 2026)].iloc[0]
     before = dump_store(engine)
     response = upload(api, csv_bytes(
-        f"{row.product_id},{row.year},{row.locality_code},{row.value + 1},",
-        f"{products['own']},2032,20,1,"), query="?vista_previa=1")
+        f"{row.code},{row.year},{row.quarter},{row.locality_code},{row.value + 1},{row.text},",
+        *gaps(products["own2"], 1)), query="?vista_previa=1")
     assert response.status_code == 200
     body = response.get_json()
     assert body["resumen"] == {"new": 1, "changed": 1, "same": 0}
@@ -176,7 +190,7 @@ def test_preview_publishes_nothing(api, products):
 
 
 def test_stale_preview_base_is_a_409_conflict(api, products):
-    line = f"{products['own']},2026,02,9,"
+    line = f"{products['own']},2026,3,02,9,,"
     assert upload(api, csv_bytes(line), version_base="1").status_code == 201
     before = dump_store(repository.get_engine())
     response = upload(api, csv_bytes(line), version_base="1")
@@ -191,10 +205,11 @@ def test_concurrent_uploads_land_as_consecutive_versions(api, products):
     statuses = []
     barrier = threading.Barrier(6)
 
+    lines = gaps(products["own"], 6)
+
     def send(n: int) -> None:
         barrier.wait()
-        response = upload(app.test_client(), csv_bytes(f"{products['own']},2030,{n + 1:02d},"
-                                                       f"{n},"), name=f"hilo{n}.csv")
+        response = upload(app.test_client(), csv_bytes(lines[n]), name=f"hilo{n}.csv")
         statuses.append(response.status_code)
 
     threads = [threading.Thread(target=send, args=(n,)) for n in range(6)]
@@ -215,10 +230,11 @@ def test_concurrent_uploads_land_as_consecutive_versions(api, products):
 
 def _bad_inputs(p):
     own, other = p["own"], p["other"]
-    tiny_xlsx = xlsx_bytes([["producto", "anio", "localidad", "valor"], [own, 2026, 1, 1]])
+    head = ["codigo", "anio", "trimestre", "localidad", "valor"]
+    tiny_xlsx = xlsx_bytes([head, [own, 2026, 3, 1, 1]])
     return [
-        ("avance.txt", csv_bytes(f"{own},2026,01,1,"), 422, "extensión «.txt» no aceptada"),
-        ("avance.xlsx", csv_bytes(f"{own},2026,01,1,"), 422, "no es un libro .xlsx"),
+        ("avance.txt", csv_bytes(f"{own},2026,3,01,1,,"), 422, "extensión «.txt» no aceptada"),
+        ("avance.xlsx", csv_bytes(f"{own},2026,3,01,1,,"), 422, "no es un libro .xlsx"),
         ("avance.csv", tiny_xlsx, 422, "no es texto CSV"),
         ("avance.csv", b"", 422, "vacío"),
         ("avance.csv", HEADER.encode(), 422, "no tiene filas de datos"),
@@ -226,20 +242,19 @@ def _bad_inputs(p):
          "bomba zip"),
         ("avance.xlsx", with_member(tiny_xlsx, "xl/vbaProject.bin", b"x"), 422, "macros"),
         ("avance.xlsm", tiny_xlsx, 422, "macros"),
-        ("avance.csv", f"producto,anio,localidad\n{own},2026,01".encode(), 422,
+        ("avance.csv", f"codigo,anio,trimestre,localidad\n{own},2026,3,01".encode(), 422,
          "falta la columna obligatoria «valor»"),
-        ("avance.csv", f"producto,anio,localidad,value\n{own},2026,01,1".encode(), 422,
+        ("avance.csv", f"codigo,anio,trimestre,localidad,value\n{own},2026,3,01,1".encode(), 422,
          "columna no reconocida"),
-        ("avance.csv", csv_bytes("P99,2026,01,1,"), 422, "no existe"),
-        ("avance.csv", csv_bytes(f"{own},2026,21,1,"), 422, "código de localidad inválido"),
-        ("avance.csv", csv_bytes(f"{other},2026,01,1,"), 403, "a cargo de la entidad"),
-        ("avance.csv", csv_bytes(f"{own},2026,01,mucho,"), 422, "no es un número"),
-        ("avance.csv", csv_bytes(f"{own},2026,01,-4,"), 422, "no puede ser negativo"),
-        ("avance.csv", csv_bytes(f"{own},2019,01,1,"), 422, "entre 2023 y 2032"),
-        ("avance.csv", csv_bytes(f"{own},2026,01,1,", f"{own},2026,1,2,"), 422, "repetido"),
-        ("avance.csv", csv_bytes(f"{own},2026,01,=A1*2,"), 422, "fórmula"),
-        ("avance.xlsx", xlsx_bytes([["producto", "anio", "localidad", "valor"],
-                                    [own, 2026, 1, "=1+1"]]), 422, "fórmula"),
+        ("avance.csv", csv_bytes("9.9.9,2026,3,01,1,,"), 422, "no es el código"),
+        ("avance.csv", csv_bytes(f"{own},2026,3,21,1,,"), 422, "código de localidad inválido"),
+        ("avance.csv", csv_bytes(f"{other},2026,3,01,1,,"), 403, "a cargo de"),
+        ("avance.csv", csv_bytes(f"{own},2026,3,01,mucho,,"), 422, "no es un número"),
+        ("avance.csv", csv_bytes(f"{own},2026,3,01,-4,,"), 422, "no puede ser negativo"),
+        ("avance.csv", csv_bytes(f"{own},2019,3,01,1,,"), 422, "entre 2023 y 2032"),
+        ("avance.csv", csv_bytes(f"{own},2026,3,01,1,,", f"{own},2026,3,1,2,,"), 422, "repetido"),
+        ("avance.csv", csv_bytes(f"{own},2026,3,01,=A1*2,,"), 422, "fórmula"),
+        ("avance.xlsx", xlsx_bytes([head, [own, 2026, 3, 1, "=1+1"]]), 422, "fórmula"),
         ("avance.csv", b"\x89PNG\r\n\x1a\n\x00\x00", 422, "no es texto CSV"),
     ]
 
@@ -252,7 +267,8 @@ def test_every_bad_input_is_refused_and_writes_nothing(api, products):
         body = response.get_json()
         assert response.status_code == status, (name, fragment, body)
         assert body["errores"], name
-        assert all(set(e) == {"row", "column", "value", "message"} for e in body["errores"])
+        assert all(set(e) == {"row", "column", "value", "message", "warning"}
+                   for e in body["errores"])
         assert any(fragment in e["message"] for e in body["errores"]), (fragment, body)
         assert dump_store(engine) == before, fragment
     assert api.get("/api/version").get_json()["version_id"] == 1
@@ -261,7 +277,7 @@ def test_every_bad_input_is_refused_and_writes_nothing(api, products):
 @pytest.mark.parametrize("extra", [100, 1024 * 1024])  # caught by the file / request size
 def test_file_over_10_mb_is_413(api, products, extra):
     before = dump_store(repository.get_engine())
-    line = f"{products['own']},2026,01,1,\n".encode()
+    line = f"{products['own']},2026,3,01,1,,\n".encode()
     big = csv_bytes() + b"\n" + line * ((10 * 1024 * 1024 + extra) // len(line))
     assert len(big) > 10 * 1024 * 1024
     response = upload(api, big)
@@ -286,12 +302,13 @@ def test_random_bytes_never_give_a_500(api, seed):
 
 
 def test_admin_token_may_report_any_product(api, products):
-    response = upload(api, csv_bytes(f"{products['other']},2026,01,3,"), headers=auth("admin"))
+    response = upload(api, csv_bytes(f"{products['other']},2026,3,01,3,ok,"),
+                      headers=auth("admin"))
     assert response.status_code == 201 and response.get_json()["published_by"] == "admin"
 
 
 def test_restore_needs_the_lead_entity_or_admin(api, products):
-    assert upload(api, csv_bytes(f"{products['own']},2026,01,999,")).status_code == 201
+    assert upload(api, csv_bytes(f"{products['own']},2026,3,01,999,,")).status_code == 201
     url = "/api/versiones/1/restaurar"
     assert api.post(url).status_code == 401
     refused = api.post(url, headers=auth("sdm"))

@@ -36,7 +36,7 @@ def _drawn_matches(driver) -> bool:
     """The map has drawn the stored state (``layout.meta.state``, set by each patch)."""
     state = _state(driver)
     drawn = _map(driver, "g._fullLayout && g._fullLayout.meta && g._fullLayout.meta.state")
-    keys = ("product", "year", "measure", "localities", "layers")
+    keys = ("indicator", "year", "quarter", "measure", "localities", "layers")
     return bool(state) and bool(drawn) and all(drawn.get(k) == state.get(k) for k in keys)
 
 
@@ -163,7 +163,7 @@ def test_changing_the_axis_changes_map_values(dash_duo, dashboard):
     assert after != before
     assert _text(dash_duo, ids.MAP_CARD_TITLE) != title_before
     assert _query(dash_duo.driver)["eje"] == ["nueva-movilidad"]
-    assert _state(dash_duo.driver)["product"] in {"P25", "P27", "P30"}
+    assert _state(dash_duo.driver)["indicator"].startswith("6.1.")  # an indicator of the axis
 
 
 def test_a_url_with_filters_restores_them(dash_duo, dashboard):
@@ -175,7 +175,7 @@ def test_a_url_with_filters_restores_them(dash_duo, dashboard):
     assert "Nueva movilidad" in _text(dash_duo, "filters-collapse")
     assert dash_duo.find_element(f"#{ids.FILTER_MEASURE} input[value='semaforo']").is_selected()
     assert "2024" in _text(dash_duo, ids.MAP_CARD_TITLE)
-    assert "Estado" in _map(dash_duo.driver, "g.data[0].colorbar.title.text")
+    assert "Semáforo" in _map(dash_duo.driver, "g.data[0].colorbar.title.text")
     assert _map(dash_duo.driver, "g.data[2].visible") is True
     layers = _map(dash_duo.driver,
                   "g._fullLayout.map._subplot.map.getStyle().layers.map(l => l.id)")
@@ -199,15 +199,15 @@ def test_a_malformed_url_shows_the_notice(dash_duo, dashboard):
 
 def test_back_button_steps_back_through_states(dash_duo, dashboard):
     _start(dash_duo, dashboard)
-    dash_duo.find_element(f"#{ids.FILTER_MEASURE} input[value='avance']").click()
-    _until(dash_duo, lambda d: _query(d).get("medida") == ["avance"], "medida sin aplicar")
+    dash_duo.find_element(f"#{ids.FILTER_MEASURE} input[value='brecha']").click()
+    _until(dash_duo, lambda d: _query(d).get("medida") == ["brecha"], "medida sin aplicar")
     _settle(dash_duo)
     dash_duo.find_element(f"#{ids.FILTER_MEASURE} input[value='semaforo']").click()
     _until(dash_duo, lambda d: _query(d).get("medida") == ["semaforo"], "medida sin aplicar")
     _settle(dash_duo)
     dash_duo.driver.back()
-    _until(dash_duo, lambda d: _state(d).get("measure") == "avance", "atrás no volvió")
-    assert dash_duo.find_element(f"#{ids.FILTER_MEASURE} input[value='avance']").is_selected()
+    _until(dash_duo, lambda d: _state(d).get("measure") == "brecha", "atrás no volvió")
+    assert dash_duo.find_element(f"#{ids.FILTER_MEASURE} input[value='brecha']").is_selected()
 
 
 def test_geometry_reaches_the_browser_once(dash_duo, dashboard):
@@ -217,8 +217,8 @@ def test_geometry_reaches_the_browser_once(dash_duo, dashboard):
     layouts = log.of("/_dash-layout")
     assert len(layouts) == 1
     assert layouts[0]["body"].count('"coordinates"') == 20  # one per locality, once
-    dash_duo.find_element(f"#{ids.FILTER_MEASURE} input[value='avance']").click()
-    _until(dash_duo, lambda d: _state(d).get("measure") == "avance", "medida sin aplicar")
+    dash_duo.find_element(f"#{ids.FILTER_MEASURE} input[value='valor']").click()
+    _until(dash_duo, lambda d: _state(d).get("measure") == "valor", "medida sin aplicar")
     dash_duo.select_dcc_dropdown(f"#{ids.FILTER_AXIS}", index=5)
     _until(dash_duo, lambda d: _state(d).get("axes") == ["nueva-movilidad"], "eje sin aplicar")
     _click_locality(dash_duo, "11")
@@ -262,12 +262,14 @@ def test_clicking_a_year_on_the_series_moves_the_map_year(dash_duo, dashboard):
     assert _query(dash_duo.driver)["anio"] == ["2024"]
 
 
-def test_play_runs_to_the_last_year_and_stops(dash_duo, dashboard):
-    _start(dash_duo, dashboard, "anio=2031")
+def test_play_runs_to_the_cut_and_stops(dash_duo, dashboard):
+    _start(dash_duo, dashboard, "anio=2025")
     dash_duo.find_element(f"#{ids.PLAY_BUTTON}").click()
-    _until(dash_duo, lambda d: _state(d).get("year") == 2032, "la animación no avanzó")
+    _until(dash_duo, lambda d: _state(d).get("year") == 2026, "la animación no avanzó")
     dash_duo.wait_for_contains_text(f"#{ids.PLAY_BUTTON}", "Reproducir", timeout=WAIT)
-    assert "2032" in _text(dash_duo, ids.MAP_CARD_TITLE)
+    _settle(dash_duo)
+    assert _state(dash_duo.driver)["year"] == 2026  # the cut: the future is not played
+    assert "2026-T3" in _text(dash_duo, ids.MAP_CARD_TITLE)
 
 
 def test_locality_table_is_the_map_as_a_table(dash_duo, dashboard):

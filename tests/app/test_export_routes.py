@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from data.repository import get_catalog
 
-QUERY = "producto=P01&localidad=11&anio=2026&medida=avance"
+QUERY = "indicador=1.1.1&localidad=11&corte=2026-T3&medida=avance"
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
@@ -65,8 +65,8 @@ def test_map_svg_has_title_and_20_vector_localities(client):
     assert response.mimetype == "image/svg+xml"
     svg = response.get_data(as_text=True)
     assert svg.lstrip().startswith("<svg")
-    text = re.sub(r"<[^>]+>", " ", svg)
-    assert "Zonas WiFi" in text and "por localidad" in text and "2026" in text
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", svg))
+    assert "1.1.1 Zonas WiFi" in text and "por localidad" in text and "2026-T3" in text
     assert "DATOS ILUSTRATIVOS" in text and "IDECA" in text
     paths = re.findall(r'<path[^>]*class="choroplethlocation"[^>]*d="M', svg)
     assert len(paths) == 20
@@ -88,8 +88,17 @@ def test_etag_and_304(client):
     again = client.get("/export/entidades.svg?anio=2025", headers={"If-None-Match": etag})
     assert again.status_code == 304 and not again.data
     # the same state written differently shares the entry
-    same = _get(client, "/export/entidades.svg?anio=2025&producto=P01")
+    same = _get(client, "/export/entidades.svg?anio=2025&indicador=1.1.1")
     assert same.headers["ETag"] == etag and same.headers["X-Export-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("old", ["producto=P01", "producto=1.1.1", "PRODUCTO=p01"])
+def test_producto_still_names_the_indicator(client, old):
+    """Links made before indicators keep working: a product stands for its first indicator."""
+    new = _get(client, "/export/tabla.csv?indicador=1.1.1&metadatos=1")
+    response = _get(client, f"/export/tabla.csv?{old}&metadatos=1")
+    assert response.headers["ETag"] == new.headers["ETag"]
+    assert "Consulta,?indicador=1.1.1" in response.get_data(as_text=True)
 
 
 @pytest.mark.browser
@@ -98,7 +107,8 @@ def test_zip_holds_charts_data_and_readme(client):
     archive = zipfile.ZipFile(io.BytesIO(response.data))
     names = set(archive.namelist())
     expected = {f"graficos/{v}.{f}" for v in ("mapa", "serie", "entidades") for f in ("png", "svg")}
-    expected |= {"datos/productos.csv", "datos/localidades.csv", "datos/serie.csv", "LEAME.txt"}
+    expected |= {f"datos/{t}.csv" for t in ("indicadores", "localidades", "serie", "ciudad",
+                                             "metadatos")} | {"LEAME.txt"}
     assert names == expected
     assert archive.read("graficos/mapa.png")[:8] == b"\x89PNG\r\n\x1a\n"
     readme = archive.read("LEAME.txt").decode("utf-8")
@@ -108,30 +118,50 @@ def test_zip_holds_charts_data_and_readme(client):
 # --- tables ----------------------------------------------------------------------------
 
 
-def test_csv_is_the_view_with_bom_and_metadata(client):
-    response = _get(client, f"/export/tabla.csv?{QUERY}")
+def _csv(response, delimiter: str = ",") -> list[list[str]]:
     assert response.headers["Content-Type"].startswith("text/csv")
     assert response.data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline=""),
+                           delimiter=delimiter))
+
+
+def test_csv_is_the_view_header_first(client):
+    rows = _csv(_get(client, f"/export/tabla.csv?{QUERY}"))
+    assert rows[0][:3] == ["codigo", "indicador", "producto"]
+    indicators = get_catalog().indicators
+    counted = indicators[indicators["in_force"] & indicators["by_locality"]]
+    assert [r[0] for r in rows[1:]] == list(counted["code"])  # Suba: by-locality only
+    assert {r[rows[0].index("lugar")] for r in rows[1:]} == {"Suba"}
+
+
+def test_csv_with_metadata_first(client):
+    rows = _csv(_get(client, f"/export/tabla.csv?{QUERY}&metadatos=1"))
     meta = dict(r for r in rows[: rows.index([])])
-    assert meta["Localidades"] == "Suba" and meta["Año"] == "2026"
-    table = rows[rows.index([]) + 1:]
-    assert len(table) - 1 == len(get_catalog().products)
+    assert meta["Localidades"] == "Suba" and meta["Corte mostrado"] == "2026-T3"
+    assert rows[rows.index([]) + 1][0] == "codigo"
+
+
+def test_csv_citywide_indicators_come_apart(client):
+    rows = _csv(_get(client, f"/export/tabla.csv?{QUERY}&datos=ciudad"))
+    indicators = get_catalog().indicators
+    city = indicators[indicators["in_force"] & ~indicators["by_locality"]]
+    assert [r[0] for r in rows[1:]] == list(city["code"])
+    assert {r[rows[0].index("lugar")] for r in rows[1:]} == {"Bogotá D.C."}
 
 
 def test_csv_localities_and_semicolon(client):
-    response = _get(client, f"/export/tabla.csv?{QUERY}&datos=localidades&separador=punto-y-coma")
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline=""),
-                           delimiter=";"))
-    table = rows[rows.index([]) + 1:]
+    table = _csv(_get(client, f"/export/tabla.csv?{QUERY}&datos=localidades"
+                              "&separador=punto-y-coma"), ";")
     localities = {row[1] for row in table[1:]}
     assert len(table) == 21 and {"Usaquén", "Los Mártires", "Sumapaz"} <= localities
+    percent = table[0].index("avance_periodo_pct")
+    assert any("," in row[percent] for row in table[1:])  # decimal comma
 
 
 def test_xlsx_has_all_tables_and_metadata(client):
     response = _get(client, f"/export/tabla.xlsx?{QUERY}")
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Productos", "Localidades", "Serie", "Metadatos"]
+    assert book.sheetnames == ["Indicadores", "Localidades", "Serie", "Ciudad", "Metadatos"]
     meta = {row[0].value: row[1].value for row in book["Metadatos"].iter_rows(min_row=2)}
     assert meta["Localidades"] == "Suba"
 
@@ -152,13 +182,15 @@ def test_report_route_serves_one_page_a4(client):
 
 
 def _empty_filters() -> str:
-    products = get_catalog().products
-    for axis in sorted(set(products["axis_id"])):
-        for objective in sorted(set(products["objective_id"])):
-            hit = (products["axis_id"] == axis) & (products["objective_id"] == objective)
+    from view.snapshot import Snapshot
+
+    facts = Snapshot.of(get_catalog()).facts
+    for axis in sorted(set(facts["axis_id"])):
+        for objective in sorted(set(facts["objective_id"])):
+            hit = (facts["axis_id"] == axis) & (facts["objective_id"] == objective)
             if not hit.any():
                 return f"eje={axis}&objetivo={objective}"
-    raise AssertionError("every axis shares products with every objective")
+    raise AssertionError("every axis shares indicators with every objective")
 
 
 @pytest.mark.parametrize(
@@ -171,7 +203,10 @@ def _empty_filters() -> str:
         ("/export/todo.tar", 404, "todo.zip"),
         ("/export/mapa.png?anio=1999", 400, "año"),
         ("/export/mapa.png?anio=2025&anio=2026", 400, "más de un año"),
-        ("/export/mapa.png?producto=NOPE", 400, "producto"),
+        ("/export/mapa.png?producto=NOPE", 400, "producto o indicador «NOPE»"),
+        ("/export/mapa.png?indicador=9.9.9", 400, "indicador «9.9.9»"),
+        ("/export/mapa.png?corte=2026-T5", 400, "corte"),
+        ("/export/mapa.png?corte=2040-T1", 400, "corte"),
         ("/export/mapa.png?localidad=99", 400, "localidad"),
         ("/export/mapa.png?medida=color", 400, "medida"),
         ("/export/mapa.png?zoom=3", 400, "parámetro desconocido"),
@@ -199,4 +234,4 @@ def test_bad_requests_get_a_short_spanish_message(client, url, status, words):
 def test_filters_without_products_get_404_not_a_blank_file(client, view):
     response = client.get(f"/export/{view}?{_empty_filters()}")
     assert response.status_code == 404
-    assert "Ningún producto" in response.get_data(as_text=True)
+    assert "Ningún indicador" in response.get_data(as_text=True)

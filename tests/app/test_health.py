@@ -14,7 +14,9 @@ def test_healthz_reports_counts_and_version(client):
     body = response.get_json()
     assert body["status"] == "ok"
     assert body["counts"] == {"localities": 20, "axes": 6, "objectives": 7,
-                              "products": 36, "entities": 14}
+                              "products": 36, "entities": 14, "result_indicators": 7,
+                              "product_indicators": 46, "product_indicators_in_force": 44}
+    assert body["cut"] == "2026-T3"
     assert body["illustrative"] is True
     assert "ilustrativos" in body["data_version"]
 

@@ -79,12 +79,14 @@ def _cacheable_payload(port: int) -> dict:
 
 
 def _report_for(catalog: dict) -> str:
-    products = [p for p in catalog["productos"] if p.get("entidad") == ENTITY]
-    assert products, "el catálogo no tiene productos de la entidad de prueba"
-    local = [p for p in products if p.get("alcance") == "localidad"] or products
-    product = local[0]["producto"]
-    place = "01" if local[0].get("alcance") == "localidad" else "00"
-    return f"producto,anio,localidad,valor\n{product},2026,{place},{uuid.uuid4().int % 997 + 3}\n"
+    indicators = [i for i in catalog["indicadores"]
+                  if i.get("entidad") == ENTITY and i.get("vigente")]
+    assert indicators, "el catálogo no tiene indicadores de la entidad de prueba"
+    local = [i for i in indicators if i.get("por_localidad")] or indicators
+    code = local[0]["codigo"]
+    place = "01" if local[0].get("por_localidad") else ""
+    return (f"codigo,anio,trimestre,localidad,valor,texto\n"
+            f"{code},2025,4,{place},{uuid.uuid4().int % 997 + 3},Reporte de prueba\n")
 
 
 def test_report_published_through_one_server_is_served_by_the_other(

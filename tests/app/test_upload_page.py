@@ -96,13 +96,13 @@ def _wait_element(browser, css: str, timeout: float = 60):
 def test_upload_preview_confirm(page_url, browser, tmp_path):
     from selenium.webdriver.common.by import By
 
-    p = _illustrative().products
-    product = p.loc[(p["entity_id"] == "sdm") & (p["scope"] == "localidad"),
-                    "product_id"].iloc[0]
+    i = _illustrative().indicators
+    code = i.loc[(i["entity_id"] == "sdm") & i["by_locality"] & i["in_force"], "code"].iloc[0]
+    header = "codigo,anio,trimestre,localidad,valor,texto"
     bad = tmp_path / "malo.csv"
-    bad.write_text(f"producto,anio,localidad,valor\n{product},2040,01,5\n", encoding="utf-8")
+    bad.write_text(f"{header}\n{code},2040,1,01,5,Avance\n", encoding="utf-8")
     good = tmp_path / "avance.csv"
-    good.write_text(f"producto,anio,localidad,valor\n{product},2030,01,5\n", encoding="utf-8")
+    good.write_text(f"{header}\n{code},2025,4,01,5,Avance\n", encoding="utf-8")
 
     browser.get(page_url)
     token = _wait_element(browser, "#upload-token")

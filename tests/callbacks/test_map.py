@@ -40,10 +40,10 @@ def test_dash_patch_of_the_payload_has_no_geometry(catalog):
 
 
 def test_measure_changes_the_patched_values(catalog):
-    value = map_patch_payload(_view("producto=P01&anio=2025", catalog), NAMES)
+    value = map_patch_payload(_view("producto=P01&anio=2025&medida=valor", catalog), NAMES)
     status = map_patch_payload(_view("producto=P01&anio=2025&medida=semaforo", catalog), NAMES)
     assert value[("data", 0, "z")] != status[("data", 0, "z")]
-    assert set(status[("data", 0, "z")]) <= {0.0, 1.0, 2.0, 3.0}
+    assert set(status[("data", 0, "z")]) <= {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}
 
 
 def test_colour_range_is_fixed_across_years(catalog):
@@ -83,5 +83,5 @@ def test_title_names_the_indicator_year_and_selection(catalog):
 def test_layer_options_flag_the_products_own_layer():
     options = layer_options("tm-estaciones")
     labels = {o["value"]: o["label"] for o in options}
-    assert "activos del producto" in labels["tm-estaciones"]
+    assert "activos del indicador" in labels["tm-estaciones"]
     assert "activos" not in labels["tm-troncales"]

@@ -31,7 +31,7 @@ def test_citywide_product_draws_the_city_even_with_localities(catalog):
     state, _ = parse_view("producto=P07&localidad=11", catalog)
     view = resolve_view(state, catalog)
     fig = series_figure(view, NAMES, last_year=2026)
-    assert "Valor reportado" in {trace.name for trace in fig.data}
+    assert "Avance a la fecha" in {trace.name for trace in fig.data}
     title, _ = series_title(view, NAMES)
     assert "Bogotá D.C." in title
 

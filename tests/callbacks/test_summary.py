@@ -17,19 +17,34 @@ def status_bars(counts, group):
     return go.Figure(status_bars_figure(counts, group))
 
 
-def test_kpi_items_count_and_share():
-    counts = pd.DataFrame([{"on_track": 3, "at_risk": 1, "behind": 0, "no_report": 0,
-                            "total": 4}])
-    items = kpi_items(counts)
-    assert [i["status"] for i in items] == list(STATUSES)
-    assert items[0]["count"] == 3 and items[0]["share"] == 0.75
-    assert items[0]["symbol"] == "✓" and items[0]["label"] == "En meta"
+def _counts(**values):
+    row = {status: values.get(status, 0) for status in STATUSES}
+    return pd.DataFrame([{**row, "total": sum(row.values())}])
+
+
+def test_kpi_items_are_the_semaforo_legend():
+    items = kpi_items(_counts(verde=3, rojo=1))
+    assert [i["status"] for i in items] == ["rojo", "amarillo", "verde", "naranja", "sin_dato"]
+    verde = items[2]
+    assert verde["count"] == 3 and verde["share"] == 0.75
+    assert verde["symbol"] == "✓" and verde["label"] == "En meta" and "125" in verde["rule"]
+    assert items[3]["label"] == "Sobre-ejecución" and items[3]["symbol"] == "▲"
+    future = kpi_items(_counts(futuro=4))
+    assert future[-1]["status"] == "futuro" and future[-1]["count"] == 4
 
 
 def test_kpi_items_of_nothing_have_no_share():
-    counts = pd.DataFrame([{"on_track": 0, "at_risk": 0, "behind": 0, "no_report": 0,
-                            "total": 0}])
-    assert all(i["count"] == 0 and math.isnan(i["share"]) for i in kpi_items(counts))
+    assert all(i["count"] == 0 and math.isnan(i["share"]) for i in kpi_items(_counts()))
+
+
+def test_summary_note_states_the_counting_rule(catalog):
+    from callbacks.summary import summary_note
+    from tests.support import NAMES, view_of
+
+    city = summary_note(view_of("anio=2026", catalog), NAMES)
+    assert city.startswith("44 indicadores de producto vigentes") and "2026-T3" in city
+    kennedy = summary_note(view_of("localidad=08", catalog), NAMES)
+    assert "reportados por localidad" in kennedy and "indicadores de ciudad" in kennedy
 
 
 def test_bars_by_entity_follow_the_filters(catalog):
@@ -46,10 +61,10 @@ def test_bars_by_axis_use_axis_names(catalog):
     view = resolve_view(ViewState(year=2025), catalog)
     fig = status_bars(view.counts_by_axis, "eje")
     assert "Nueva movilidad" in set(fig.data[0].y)
-    assert all(trace.name.split(" ", 1)[0] in "✓!✗–" for trace in fig.data)
+    assert all(trace.name.split(" ", 1)[0] in "✗!✓▲–○" for trace in fig.data)
 
 
 def test_no_products_gives_a_message(catalog):
     view = resolve_view(ViewState(axes=("nueva-movilidad",), entities=("sed",)), catalog)
     fig = status_bars(view.counts_by_entity, "entidad")
-    assert fig.layout.annotations[0].text.startswith("Ningún producto")
+    assert fig.layout.annotations[0].text.startswith("Ningún indicador")

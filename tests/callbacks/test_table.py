@@ -1,14 +1,17 @@
-"""Tests of callbacks.table: grid rows, columns and caption."""
+"""Tests of callbacks.table: grid rows, columns and captions."""
 
 from __future__ import annotations
 
 import json
 
 from callbacks.table import (
+    city_rows,
+    city_title,
     column_defs,
     locality_column_defs,
     locality_rows,
     locality_title,
+    place_column_patch,
     table_rows,
     table_title,
 )
@@ -17,42 +20,53 @@ from tests.support import view_of as _view
 
 
 def test_rows_are_json_numbers_with_es_co_text(catalog):
-    view = _view("eje=nueva-movilidad&anio=2025&producto=P27", catalog)
-    rows = table_rows(view)
+    view = _view("eje=nueva-movilidad&anio=2025&indicador=6.1.4", catalog)
+    rows = table_rows(view, NAMES)
     json.dumps(rows)
-    assert [r["product_id"] for r in rows] == list(view.products["product_id"])
-    assert [r["product_id"] for r in rows if r["selected"]] == ["P27"]
+    assert [r["code"] for r in rows] == list(view.rows["code"])
+    assert [r["code"] for r in rows if r["selected"]] == ["6.1.4"]
     for row in rows:
         if row["value"] is not None and row["value"] >= 1000:
             assert "." in row["value_text"].split(" ")[0]
         if row["pct"] is not None:
             assert row["pct_text"].endswith("%")
-        assert row["status_label"].split(" ", 1)[0] in "✓!✗–"
+        assert row["status_label"].split(" ", 1)[0] in "✗!✓▲–○"
+        assert row["entity_name"].endswith(f"({row['entity']})")  # full name, then acronym
 
 
-def test_rows_follow_the_locality_selection(catalog):
-    city = {r["product_id"]: r["value"] for r in table_rows(_view("producto=P01", catalog))}
-    suba = {r["product_id"]: r["value"]
-            for r in table_rows(_view("producto=P01&localidad=11", catalog))}
-    assert city["P01"] != suba["P01"]
-    assert city["P07"] == suba["P07"]  # citywide product keeps its city value
+def test_locality_selection_counts_local_indicators_and_lists_the_city_apart(catalog):
+    city = table_rows(_view("indicador=1.1.1", catalog), NAMES)
+    suba = _view("indicador=1.1.1&localidad=11", catalog)
+    local = table_rows(suba, NAMES)
+    assert {r["place"] for r in local} == {"Localidad 11"}
+    assert len(local) < len(city)
+    apart = city_rows(suba)
+    assert apart and {r["place"] for r in apart} == {"Bogotá D.C."}
+    assert not {r["code"] for r in apart} & {r["code"] for r in local}
+    assert "no cuentan en el semáforo" in city_title(suba)
 
 
-def test_columns_name_the_year(catalog):
-    headers = [c["headerName"] for c in column_defs(2027)]
-    assert "Valor 2027" in headers and "Meta 2027" in headers and "Estado" in headers
-    assert "Indicador" in headers and "Entidad" in headers and "Eje" in headers
+def test_columns_fit_and_lower_priority_ones_start_hidden():
+    columns = {c["field"]: c for c in column_defs()}
+    assert columns["indicator"]["wrapText"] and columns["indicator"]["autoHeight"]
+    shown = [c["headerName"] for c in column_defs() if not c.get("hide")]
+    assert shown == ["Indicador", "Entidad", "Semáforo", "Avance en el periodo",
+                     "Avance a la fecha", "Meta a la fecha"]
+    assert not column_defs(with_place=True)[1]["hide"]
+    operations = place_column_patch(True).to_plotly_json()["operations"]
+    assert operations == [{"operation": "Assign", "location": [1, "hide"],
+                           "params": {"value": False}}]
 
 
-def test_caption_counts_products_and_places(catalog):
+def test_caption_counts_indicators_places_and_the_cut(catalog):
     view = _view("eje=nueva-movilidad&localidad=08,11&anio=2024", catalog)
     caption = table_title(view, NAMES)
-    assert caption.startswith(f"{len(view.products)} productos")
-    assert "Localidad 08 y Localidad 11" in caption and "2024" in caption
+    assert caption.startswith(f"{len(view.rows)} filas")
+    assert "Localidad 08 y Localidad 11" in caption and "2024-T4" in caption
 
 
 def test_locality_rows_are_the_map_as_a_table(catalog):
-    view = _view("producto=P01&anio=2025&localidad=11", catalog)
+    view = _view("indicador=1.1.1&anio=2025&localidad=11", catalog)
     rows = locality_rows(view, NAMES)
     assert [r["locality_code"] for r in rows] == sorted(view.values["locality_code"])
     assert len(rows) == 20
@@ -61,26 +75,11 @@ def test_locality_rows_are_the_map_as_a_table(catalog):
     for row in rows:
         expected = by_code.loc[row["locality_code"], "value"]
         assert (row["value"] is None) == bool(expected != expected)  # NaN -> None
-    assert "Valor 2025" in [c["headerName"] for c in locality_column_defs(2025)]
+    assert "Avance en el periodo" in [c["headerName"] for c in locality_column_defs()]
     assert "por localidad" in locality_title(view)
 
 
 def test_citywide_indicator_has_no_locality_rows(catalog):
-    view = _view("producto=P07", catalog)
+    view = _view("indicador=4.1.1", catalog)
     assert locality_rows(view, NAMES) == []
     assert locality_title(view) == view.map_note
-
-
-def test_column_year_patch_sets_only_the_year_headers():
-    from callbacks.table import column_year_patch
-
-    for build in (column_defs, locality_column_defs):
-        columns = build(2030)
-        operations = column_year_patch(columns).to_plotly_json()["operations"]
-        patched = [dict(c) for c in build(2023)]
-        for op in operations:
-            assert op["operation"] == "Assign"
-            index, key = op["location"]
-            patched[index][key] = op["params"]["value"]
-        assert patched == columns
-        assert len(operations) == 2

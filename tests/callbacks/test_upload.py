@@ -41,12 +41,14 @@ def data_url(text: str) -> str:
 
 
 def own_product() -> str:
-    p = _illustrative().products
-    return p.loc[(p["entity_id"] == "sdm") & (p["scope"] == "localidad"), "product_id"].iloc[0]
+    """An indicator of SDM reported by locality (the token's entity)."""
+    ind = _illustrative().indicators
+    return ind.loc[(ind["entity_id"] == "sdm") & ind["by_locality"] & ind["in_force"],
+                   "code"].iloc[0]
 
 
 def report(*lines: str) -> str:
-    return data_url("\n".join(["producto,anio,localidad,valor", *lines]))
+    return data_url("\n".join(["codigo,anio,trimestre,localidad,valor,texto", *lines]))
 
 
 def test_decode_contents():
@@ -61,13 +63,13 @@ def test_decode_contents():
     ("otro", "no es válido"),
 ])
 def test_token_is_checked_first(store, token, message):
-    check = check_upload(token, report(f"{own_product()},2030,01,5"), "a.csv")
+    check = check_upload(token, report(f"{own_product()},2025,1,01,5,ok"), "a.csv")
     assert not check.ok and message in check.message and check.pending is None
 
 
 def test_errors_are_listed_and_nothing_is_written(store):
     before = dump_store(store)
-    check = check_upload(TOKEN, report(f"{own_product()},2040,01,-5"), "a.csv")
+    check = check_upload(TOKEN, report(f"{own_product()},2040,1,01,-5,x"), "a.csv")
     assert not check.ok and "2 problemas" in check.message
     assert {(e["row"], e["column"]) for e in check.errors} == {(2, "anio"), (2, "valor")}
     assert render_check(check)  # alert + table
@@ -75,11 +77,14 @@ def test_errors_are_listed_and_nothing_is_written(store):
 
 
 def test_preview_then_confirm_publishes(store):
-    contents = report(f"{own_product()},2030,01,5", f"{own_product()},2030,02,1234.5")
+    contents = report(f"{own_product()},2026,3,05,1,Avance del trimestre",
+                      f"{own_product()},2026,3,17,1234.5,Avance")
     check = check_upload(TOKEN, contents, "a.csv")
-    assert check.ok and check.summary == {"new": 2, "changed": 0, "same": 0}
+    assert check.ok, check.errors
+    assert check.summary["new"] + check.summary["changed"] == 2
     assert check.pending["base_version"] == 1
-    assert check.preview[1]["nuevo"] == "1.234,5" and check.preview[1]["cambio"] == "Nuevo"
+    assert [p["nuevo"] for p in check.preview] == ["1", "1.234,5"]
+    assert check.preview[0]["periodo"] == "2026-T3" and check.preview[0]["texto"]
     published, message = confirm_upload(TOKEN, contents, "a.csv", "tercer trimestre",
                                         check.pending)
     assert published and "v2" in message
@@ -89,10 +94,10 @@ def test_preview_then_confirm_publishes(store):
 
 
 def test_confirm_after_another_publication_is_a_conflict(store):
-    contents = report(f"{own_product()},2030,01,5")
+    contents = report(f"{own_product()},2026,3,01,5,texto")
     check = check_upload(TOKEN, contents, "a.csv")
-    assert confirm_upload(TOKEN, report(f"{own_product()},2030,03,5"), "b.csv", "",
-                          check_upload(TOKEN, report(f"{own_product()},2030,03,5"),
+    assert confirm_upload(TOKEN, report(f"{own_product()},2026,3,03,5,texto"), "b.csv", "",
+                          check_upload(TOKEN, report(f"{own_product()},2026,3,03,5,texto"),
                                        "b.csv").pending)[0]
     before = dump_store(store)
     published, message = confirm_upload(TOKEN, contents, "a.csv", "", check.pending)
@@ -101,8 +106,17 @@ def test_confirm_after_another_publication_is_a_conflict(store):
 
 
 def test_confirm_refuses_a_changed_file(store):
-    check = check_upload(TOKEN, report(f"{own_product()},2030,01,5"), "a.csv")
-    published, message = confirm_upload(TOKEN, report(f"{own_product()},2030,01,6"), "a.csv",
-                                        "", check.pending)
+    check = check_upload(TOKEN, report(f"{own_product()},2026,3,01,5,x"), "a.csv")
+    published, message = confirm_upload(TOKEN, report(f"{own_product()},2026,3,01,6,x"),
+                                        "a.csv", "", check.pending)
     assert not published and "cambió desde la vista previa" in message
     assert [v.version_id for v in list_versions(store)] == [1]
+
+
+def test_a_late_report_without_a_written_account_is_warned_before_publishing(store):
+    check = check_upload(TOKEN, report(f"{own_product()},2026,3,08,0,"), "a.csv")
+    assert check.ok and check.warnings
+    assert any("justificación" in w["message"] or "texto" in w["message"]
+               for w in check.warnings)
+    rendered = str(render_check(check))
+    assert "Advertencias" in rendered

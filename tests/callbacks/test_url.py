@@ -49,23 +49,23 @@ def test_back_button_url_change_restores_that_state(catalog, current):
 
 
 def test_axis_change_drops_a_product_outside_the_axis(catalog, current):
-    controls = _controls(replace(current, product="P01", axes=("nueva-movilidad",)))
+    controls = _controls(replace(current, indicator="1.1.1", axes=("nueva-movilidad",)))
     state, _, _ = next_state(current, ids.FILTER_AXIS, catalog, controls=controls)
-    assert state.product is None and state.axes == ("nueva-movilidad",)
+    assert state.indicator is None and state.axes == ("nueva-movilidad",)
     shown = resolve_view(state, catalog)
     assert shown.notices == ()
-    assert shown.product["product_id"] in {"P25", "P26", "P27", "P28", "P29", "P30"}
+    assert shown.indicator["axis_id"] == "nueva-movilidad" and shown.indicator["by_locality"]
 
 
 def test_product_choice_keeps_the_other_filters(catalog, current):
-    chosen = replace(current, axes=("nueva-movilidad",), product="P27", localities=("11",))
+    chosen = replace(current, axes=("nueva-movilidad",), indicator="6.1.4", localities=("11",))
     state, _, _ = next_state(current, ids.FILTER_PRODUCT, catalog, controls=_controls(chosen))
     assert state == chosen
 
 
 def test_controls_round_trip(current):
     state = replace(current, axes=("medio-ambiente",), objective=5, localities=("08", "11"),
-                    year=2024, measure="avance", layers=("tm-troncales",))
+                    year=2024, quarter=2, measure="brecha", layers=("tm-troncales",))
     assert state_from_controls(_controls(state), current) == state
 
 
@@ -88,34 +88,35 @@ def test_series_click_moves_the_year(catalog, current):
     assert same == current
 
 
-def test_table_click_selects_the_product(catalog, current):
+def test_table_click_selects_the_indicator(catalog, current):
     state, _, _ = next_state(current, ids.TABLE_GRID, catalog,
-                             table_click={"rowId": "P20", "colId": "product"})
-    assert state.product == "P20"
+                             table_click={"rowId": "5.1.1|08", "colId": "indicator"})
+    assert state.indicator == "5.1.1"
 
 
 def test_clear_keeps_year_measure_and_layers(catalog, current):
     busy = replace(current, axes=("medio-ambiente",), localities=("11",), year=2024,
-                   measure="avance", layers=("tm-estaciones",))
+                   measure="semaforo", layers=("tm-estaciones",))
     state, _, _ = next_state(busy, ids.CLEAR_BUTTON, catalog)
-    assert (state.axes, state.localities, state.product) == ((), (), None)
-    assert (state.year, state.measure, state.layers) == (2024, "avance", ("tm-estaciones",))
+    assert (state.axes, state.localities, state.indicator) == ((), (), None)
+    assert (state.year, state.measure, state.layers) == (2024, "semaforo", ("tm-estaciones",))
     only_map, _, _ = next_state(busy, ids.MAP_CLEAR, catalog)
     assert only_map == replace(busy, localities=())
 
 
-def test_play_steps_years_and_stops_at_the_end(catalog, current):
-    assert next_year(2025) == (2026, False)
-    assert next_year(2031) == (2032, True)
-    assert next_year(2032) == (2023, False)
-    state, _, done = next_state(replace(current, year=2031), ids.PLAY_INTERVAL, catalog)
-    assert state.year == 2032 and done
+def test_play_steps_years_and_stops_at_the_cut(catalog, current):
+    assert next_year(2025, last=2026) == (2026, True)
+    assert next_year(2026, last=2026) == (2023, False)
+    state, _, done = next_state(replace(current, year=2025, quarter=2), ids.PLAY_INTERVAL,
+                                catalog)
+    assert (state.year, state.quarter) == (2026, None) and done  # the data's cut year
 
 
 @pytest.mark.parametrize(
     "query",
-    ["", "eje=nueva-movilidad", "localidad=08,11&anio=2024&medida=avance",
-     "entidad=sda&objetivo=5&producto=P20&capas=tm-estaciones,tm-troncales"],
+    ["", "eje=nueva-movilidad", "localidad=08,11&anio=2024&medida=semaforo",
+     "entidad=sda&objetivo=5&indicador=5.1.1&capas=tm-estaciones,tm-troncales",
+     "localidad=20&corte=2025-T2&medida=brecha"],
 )
 def test_page_search_round_trips(catalog, query):
     state, notices = parse_view(query, catalog)

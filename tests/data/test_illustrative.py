@@ -1,22 +1,26 @@
-"""Tests for data.illustrative: structure, determinism, plausible trajectories."""
+"""Tests of data.illustrative: the plan's real structure, determinism, plausible reports."""
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pandas as pd
 import pytest
 
 from data.illustrative import CUTOFF_DATE, build_illustrative_catalog, main
 from data.matrix import load_matrix
+from data.method import Period
+from data.progress import build_progress_cube
 from data.schema import (
+    ANNUALISATIONS,
     CITYWIDE,
     COLUMNS,
     EXPECTED_COUNTS,
     LOCALITY_CODES,
-    STATUSES,
+    PERIODICITIES,
     YEARS,
 )
 from data.validation import validate_catalog
-from tests.data.progress_oracle import product_status, status_counts
 
 REAL_AXES = {"Calidad de vida", "Ciudadanía digital", "Economía inteligente",
              "Gobernanza inteligente", "Medio ambiente", "Nueva movilidad"}
@@ -31,27 +35,52 @@ def test_declared_counts(catalog):
     counts = catalog.counts()
     for table in ("axes", "objectives", "products", "entities"):
         assert counts[table] == EXPECTED_COUNTS[table]
+    assert counts["result_indicators"] == EXPECTED_COUNTS["results"]
+    assert counts["product_indicators"] == 46 and counts["result_indicators"] == 7
 
 
-def test_real_axes_and_ids(catalog):
-    assert set(catalog.axes["name"]) == REAL_AXES
-    assert "nueva-movilidad" in set(catalog.axes["axis_id"])
+def test_codes_and_counts_per_objective_are_the_2026_revision(catalog):
+    per_objective = Counter(int(c.split(".")[0]) for c in catalog.indicators["code"])
+    assert [per_objective[n] for n in range(1, 8)] == [5, 4, 3, 6, 8, 13, 7]
+    assert list(catalog.results["code"]) == [f"{n}.1" for n in range(1, 8)]
+    for objective, count in per_objective.items():
+        codes = [c for c in catalog.indicators["code"] if c.startswith(f"{objective}.1.")]
+        assert codes == [f"{objective}.1.{k}" for k in range(1, count + 1)]
     assert list(catalog.products["product_id"]) == [f"P{n:02d}" for n in range(1, 37)]
-    assert {"sg-actic", "sdm", "tmsa", "uaecd"} <= set(catalog.entities["entity_id"])
-    assert catalog.objectives["result_text"].str.len().gt(20).all()
 
 
-def test_every_axis_entity_and_objective_has_products(catalog):
-    p = catalog.products
-    assert set(p["axis_id"]) == set(catalog.axes["axis_id"])
-    assert set(p["entity_id"]) == set(catalog.entities["entity_id"])
-    assert set(p["objective_id"]) == set(catalog.objectives["objective_id"])
+def test_weights_add_up(catalog):
+    assert catalog.objectives["weight"].sum() == pytest.approx(100)
+    active = catalog.indicators[catalog.indicators["in_force"]]
+    result = active["code"].str.rsplit(".", n=1).str[0]
+    assert (active.groupby(result)["weight"].sum() == 100).all()
+
+
+def test_the_method_s_variety_is_present(catalog):
+    ind = catalog.indicators
+    assert set(ind["annualisation"]) == set(ANNUALISATIONS)
+    assert set(ind["periodicity"]) == set(PERIODICITIES)
+    assert (~ind["in_force"]).sum() >= 2
+    assert ind["by_locality"].sum() >= 15
+    assert ind["baseline"].isna().any()  # a decreasing one with a notional baseline
+    assert (catalog.targets["target_text"] != "").any()  # a non-numeric target
+    zero = catalog.targets[(catalog.targets["target"] == 0) & (catalog.targets["year"] == 2023)]
+    assert len(zero)  # a target of 0 in a year
+    assert "tm-estaciones" in set(ind["layer"])
+
+
+def test_real_axes_entities_and_names(catalog):
+    assert set(catalog.axes["name"]) == REAL_AXES
+    assert set(catalog.indicators["axis_id"]) == set(catalog.axes["axis_id"])
+    assert set(catalog.indicators["entity_id"]) == set(catalog.entities["entity_id"])
+    assert catalog.entities["name"].str.len().gt(10).all()  # full names, not acronyms
+    assert catalog.indicators["co_entity_id"].ne("").sum() >= 5
 
 
 def test_flagged_illustrative(catalog):
-    assert catalog.version.illustrative is True
-    assert catalog.version.version_id == 1
+    assert catalog.version.illustrative is True and catalog.version.version_id == 1
     assert catalog.version.cutoff_date == CUTOFF_DATE
+    assert catalog.version.cut == Period(2026, 3)
     assert "ilustrativos" in catalog.version.label
 
 
@@ -59,37 +88,26 @@ def test_valid_by_the_catalog_rules(catalog):
     validate_catalog(catalog)
 
 
-def test_scopes_directions_and_layer(catalog):
-    p = catalog.products
-    assert (p["scope"] == "localidad").sum() >= 18
-    assert (p["direction"] == "down").sum() >= 2
-    assert "tm-estaciones" in set(p["layer"])
-
-
-def test_targets_cover_years_and_localities(catalog):
+def test_locality_targets_cover_every_year_and_locality(catalog):
     t = catalog.targets
-    city = t[t["locality_code"] == CITYWIDE]
-    assert len(city) == 36 * len(YEARS)
-    local_products = catalog.products.loc[catalog.products["scope"] == "localidad",
-                                          "product_id"]
-    local = t[t["product_id"].isin(local_products)]
-    assert len(local) == len(local_products) * len(YEARS) * (len(LOCALITY_CODES) + 1)
+    local = catalog.indicators.loc[catalog.indicators["by_locality"], "code"]
+    rows = t[t["code"].isin(local) & (t["locality_code"] != CITYWIDE)]
+    assert len(rows) == len(local) * len(YEARS) * len(LOCALITY_CODES)
+    bases = catalog.locality_baselines
+    assert set(bases["code"]) == set(local)
 
 
-def test_sum_targets_add_up_to_the_city(catalog):
-    t = catalog.targets.merge(catalog.products[["product_id", "aggregation", "scope"]])
-    t = t[(t["scope"] == "localidad") & (t["aggregation"] == "sum")]
-    city = t[t["locality_code"] == CITYWIDE].set_index(["product_id", "year"])["target"]
-    parts = t[t["locality_code"] != CITYWIDE].groupby(["product_id", "year"])["target"].sum()
-    pd.testing.assert_series_equal(city.sort_index(), parts.sort_index(), check_names=False)
-
-
-def test_observations_only_up_to_cutoff_and_some_missing(catalog):
-    o = catalog.observations
-    assert o["year"].max() == CUTOFF_DATE.year
-    assert (o["reported_at"].dt.date <= CUTOFF_DATE).all()
-    reported = set(o["product_id"])
-    assert len(reported) < 36  # at least one product never reported
+def test_reports_are_quarterly_up_to_the_cut_with_accounts(catalog):
+    r = catalog.reports
+    periods = [Period(int(y), int(q)) for y, q in zip(r["year"], r["quarter"], strict=True)]
+    assert max(periods) == Period(2026, 3)
+    assert set(r["quarter"]) == {1, 2, 3, 4}
+    city = r[r["locality_code"] == CITYWIDE]
+    assert (city["text"] != "").all()
+    annual = catalog.indicators.loc[catalog.indicators["periodicity"] == "anual", "code"]
+    assert set(r.loc[r["code"].isin(annual), "quarter"]) == {4}
+    assert not r["code"].isin(catalog.indicators.loc[~catalog.indicators["in_force"],
+                                                       "code"]).any()
 
 
 def test_deterministic():
@@ -99,10 +117,15 @@ def test_deterministic():
         pd.testing.assert_frame_equal(getattr(a, table), getattr(b, table))
 
 
-def test_mix_of_statuses(catalog):
-    counts = status_counts(product_status(catalog, 2025)).iloc[0]
-    for status in STATUSES:
-        assert counts[status] >= 1, status
+def test_every_semaforo_class_occurs_at_the_cut(catalog):
+    cube = build_progress_cube(catalog)
+    active = [cube.position(c) for c in catalog.indicators.loc[catalog.indicators["in_force"],
+                                                               "code"]]
+    statuses = Counter(cube.status[active, 0, cube.data_cut])
+    for status in ("rojo", "amarillo", "verde", "naranja", "sin_dato"):
+        assert statuses[status] >= 1, status
+    red_or_amber = cube.status[active, 0, cube.data_cut]
+    assert "futuro" not in set(red_or_amber)
 
 
 def test_cli_writes_loadable_matrix(tmp_path, capsys):

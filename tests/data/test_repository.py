@@ -1,18 +1,41 @@
-"""Tests for data.repository: seeding the store, version pick-up, refusal of invalid data."""
+"""Tests for data.repository: seeding the store, version pick-up, refusal of invalid data.
+
+The seed builder is replaced by :func:`tests.conftest.tiny_catalog` (a matrix
+path in ``BOGOTA_TI_MATRIX`` makes it a non-illustrative catalog named after
+the path), so these tests exercise the repository and the store only, not the
+readers of files.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from sqlalchemy.exc import OperationalError
 
 from data import repository
-from data.illustrative import build_illustrative_catalog
-from data.matrix import write_matrix
-from data.store import list_versions, make_engine, publish_observations
-from data.validation import CatalogError
+from data.issues import CatalogError, Issue
+from data.store import list_versions, make_engine, publish_reports
+from tests.conftest import tiny_catalog
+
+#: Name of a matrix the fake reader refuses.
+INVALID = "invalida"
+
+
+def fake_seed(settings):
+    """Stand-in for ``repository._build_seed``: tiny catalog, or a "matrix" from its path."""
+    catalog = tiny_catalog()
+    path: Path | None = settings.matrix_path
+    if path is None:
+        return catalog
+    if path.name == INVALID:
+        raise CatalogError([Issue("metas.csv", 2, "anio", "2040",
+                                  "año fuera del plan (2023 a 2032)")], source_name=path.name)
+    return replace(catalog, version=replace(catalog.version, illustrative=False,
+                                            source_name=path.name))
 
 
 @pytest.fixture(autouse=True)
@@ -20,9 +43,16 @@ def fresh(monkeypatch, tmp_path):
     monkeypatch.delenv("BOGOTA_TI_MATRIX", raising=False)
     monkeypatch.setenv("BOGOTA_TI_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'tablero.sqlite'}")
+    monkeypatch.setattr(repository, "_build_seed", fake_seed)
     repository.clear_cache()
     yield
     repository.clear_cache()
+
+
+def one_report(year: int, quarter: int, locality: str, value: float) -> pd.DataFrame:
+    return pd.DataFrame({"code": ["1.1.1"], "year": [year], "quarter": [quarter],
+                         "locality_code": [locality], "value": [value],
+                         "text": ["Reporte de prueba."]})
 
 
 def test_illustrative_by_default(tmp_path):
@@ -31,6 +61,7 @@ def test_illustrative_by_default(tmp_path):
     assert repository.get_catalog() is catalog  # cached
     assert repository.current_version() == catalog.version
     assert (tmp_path / "tablero.sqlite").is_file()
+    assert set(catalog.indicators["code"]) == set(tiny_catalog().indicators["code"])
 
 
 def test_default_store_lives_in_the_cache_dir(monkeypatch, tmp_path):
@@ -40,21 +71,17 @@ def test_default_store_lives_in_the_cache_dir(monkeypatch, tmp_path):
 
 
 def test_matrix_from_environment(monkeypatch, tmp_path):
-    path = write_matrix(build_illustrative_catalog(), tmp_path / "m", "csv")
-    (path / "version.csv").unlink()
-    monkeypatch.setenv("BOGOTA_TI_MATRIX", str(path))
+    monkeypatch.setenv("BOGOTA_TI_MATRIX", str(tmp_path / "m"))
     catalog = repository.get_catalog()
-    assert catalog.version.illustrative is False
+    assert catalog.version.illustrative is False and catalog.version.version_id == 1
     assert catalog.version.source_name == "m"
-    assert catalog.counts()["products"] == 36
+    assert catalog.counts()["product_indicators_in_force"] == 3
 
 
 def test_matrix_replaces_an_illustrative_store(monkeypatch, tmp_path):
     assert repository.get_catalog().version.illustrative is True
     repository.clear_cache()
-    path = write_matrix(build_illustrative_catalog(), tmp_path / "m", "csv")
-    (path / "version.csv").unlink()
-    monkeypatch.setenv("BOGOTA_TI_MATRIX", str(path))
+    monkeypatch.setenv("BOGOTA_TI_MATRIX", str(tmp_path / "m"))
     catalog = repository.get_catalog()
     assert catalog.version.version_id == 2 and catalog.version.illustrative is False
     repository.clear_cache()
@@ -63,11 +90,7 @@ def test_matrix_replaces_an_illustrative_store(monkeypatch, tmp_path):
 
 
 def test_invalid_matrix_refuses(monkeypatch, tmp_path):
-    path = write_matrix(build_illustrative_catalog(), tmp_path / "m", "csv")
-    metas = pd.read_csv(path / "metas.csv", dtype=str, keep_default_na=False)
-    metas.loc[0, "anio"] = "2040"
-    metas.to_csv(path / "metas.csv", index=False)
-    monkeypatch.setenv("BOGOTA_TI_MATRIX", str(path))
+    monkeypatch.setenv("BOGOTA_TI_MATRIX", str(tmp_path / INVALID))
     with pytest.raises(CatalogError, match="metas.csv, fila 2"):
         repository.get_catalog()
     with pytest.raises(CatalogError):  # nothing cached after a failure
@@ -79,10 +102,8 @@ def test_new_version_is_picked_up_without_restart(monkeypatch, tmp_path):
     first = repository.get_catalog()
     other_worker = make_engine(f"sqlite:///{tmp_path / 'tablero.sqlite'}")
     try:
-        product = first.products["product_id"].iloc[0]
-        publish_observations(other_worker, pd.DataFrame(
-            {"product_id": [product], "year": [2027], "locality_code": ["01"],
-             "value": [1.0]}), by="sg-actic", cutoff_date=date(2026, 12, 1))
+        publish_reports(other_worker, one_report(2027, 1, "01", 1.0), by="sg-actic",
+                        cutoff_date=date(2026, 12, 1))
     finally:
         other_worker.dispose()
     assert repository.get_catalog() is first  # within the check interval
@@ -90,6 +111,7 @@ def test_new_version_is_picked_up_without_restart(monkeypatch, tmp_path):
     second = repository.get_catalog()
     assert second.version.version_id == 2 and second.version.cutoff_date == date(2026, 12, 1)
     assert repository.current_version() == second.version
+    assert len(second.reports) == len(first.reports) + 1
 
 
 def test_store_outage_keeps_serving_the_last_catalog(monkeypatch):
@@ -106,7 +128,7 @@ def test_store_outage_keeps_serving_the_last_catalog(monkeypatch):
 def test_forked_worker_uses_its_own_connections(tmp_path):
     import os
 
-    first = repository.get_catalog()
+    repository.get_catalog()
     engine = repository.get_engine()
     pid = os.fork()
     if pid == 0:  # child: must not touch the parent's pooled connections
@@ -114,10 +136,7 @@ def test_forked_worker_uses_its_own_connections(tmp_path):
         try:
             repository.after_fork()
             other = make_engine(f"sqlite:///{tmp_path / 'tablero.sqlite'}")
-            product = first.products["product_id"].iloc[0]
-            publish_observations(other, pd.DataFrame(
-                {"product_id": [product], "year": [2028], "locality_code": ["02"],
-                 "value": [3.0]}), by="sg-actic")
+            publish_reports(other, one_report(2028, 2, "02", 3.0), by="sg-actic")
             other.dispose()
             code = 0 if repository.get_catalog().version.version_id == 2 else 2
         finally:

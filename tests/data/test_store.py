@@ -4,52 +4,68 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 from sqlalchemy import select
 
 import data.store.write as store_write
-from data.schema import COLUMNS
+from data.catalog import TABLES
 from data.store import (
+    REPORT_KEY,
     ConflictError,
     InvalidObservationsError,
+    InvalidReportsError,
     StoreEmptyError,
     VersionNotFoundError,
     current_version,
     current_version_id,
     dump_store,
+    get_version,
     list_versions,
     load_catalog,
     make_engine,
     open_store,
-    publish_observations,
+    publish_catalog,
+    publish_reports,
     restore_version,
+    today_bogota,
     upgrade_to_head,
 )
 from data.store.engine import writer
 from data.store.migrate import current_revision, head_revision
-from data.store.models import Base, StoreLock
+from data.store.models import CATALOG_TABLES, Base, ReportRow, StoreLock
 from tests.conftest import tiny_catalog
 
-KEY = ["product_id", "year", "locality_code"]
+KEY = list(REPORT_KEY)
 
 
 def report(rows, reported_at=None) -> pd.DataFrame:
-    """Observations frame from ``(product, year, locality, value)`` tuples."""
-    frame = pd.DataFrame(rows, columns=["product_id", "year", "locality_code", "value"])
+    """Reports frame from ``(code, year, quarter, locality, value[, text])`` tuples."""
+    columns = ["code", "year", "quarter", "locality_code", "value", "text"]
+    frame = pd.DataFrame(rows, columns=columns[:len(rows[0])])
     if reported_at is not None:
         frame["reported_at"] = pd.Timestamp(reported_at)
     return frame
 
 
-def values(catalog) -> dict[tuple, float]:
-    """Observations of a catalog as ``{(product, year, locality): value}``."""
-    obs = catalog.observations
-    return dict(zip(zip(obs["product_id"], obs["year"], obs["locality_code"], strict=True),
-                    obs["value"], strict=True))
+def values(catalog) -> dict[tuple, tuple]:
+    """Reports of a catalog as ``{(code, year, quarter, locality): (value, text)}``."""
+    reports = catalog.reports
+    keys = zip(*(reports[c] for c in KEY), strict=True)
+    return dict(zip(keys, zip(reports["value"], reports["text"], strict=True), strict=True))
+
+
+def by_primary_key(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` sorted by the natural primary key of its store table."""
+    model = CATALOG_TABLES.get(name, ReportRow)
+    key = [c.name for c in model.__table__.primary_key.columns
+           if c.name not in ("catalog_version", "version_id")]
+    return frame.sort_values(key, kind="stable").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- schema
@@ -90,35 +106,36 @@ def test_sqlite_file_is_created_in_wal_mode(tmp_path):
 # ---------------------------------------------------------------- seed and read
 
 
-def test_seed_round_trips_the_catalog(store):
+def test_seed_round_trips_every_table_with_its_types(store):
     expected = tiny_catalog()
     loaded = load_catalog(store)
-    for table in COLUMNS:
-        assert_frame_equal(getattr(loaded, table), getattr(expected, table).sort_values(
-            [c for c in COLUMNS[table] if c in KEY or c.endswith("_id")]
-        ).reset_index(drop=True), check_dtype=False, obj=table)
-        assert list(getattr(loaded, table).columns) == list(COLUMNS[table])
-    assert loaded.observations["reported_at"].dtype == "datetime64[ns]"
+    for name in TABLES:
+        assert_frame_equal(getattr(loaded, name), by_primary_key(name, getattr(expected, name)),
+                           obj=name)
+    assert loaded.reports["reported_at"].dtype == "datetime64[ns]"
     version = loaded.version
     assert (version.version_id, version.cutoff_date, version.illustrative) == (
         1, date(2026, 10, 31), True)
     assert version.source_name == "prueba" and version.note == "catálogo de prueba"
 
 
-def test_illustrative_catalog_round_trips(store_url):
-    from data.illustrative import build_illustrative_catalog
-
-    expected = build_illustrative_catalog()
-    engine = open_store(store_url, build_illustrative_catalog)
+def test_nulls_round_trip_as_nan_and_empty_texts(store_url):
+    base = tiny_catalog()
+    indicators = base.indicators.copy()
+    indicators.loc[0, ["baseline", "final_target", "weight"]] = np.nan
+    indicators.loc[0, "final_target_text"] = "Levantamiento línea base"
+    empty = base.reports.iloc[0:0].copy()
+    catalog = replace(base, indicators=indicators, reports=empty)
+    engine = open_store(store_url, lambda: catalog)
     try:
         loaded = load_catalog(engine)
     finally:
         engine.dispose()
-    assert loaded.counts() == expected.counts()
-    for table in ("targets", "observations"):
-        got = getattr(loaded, table).sort_values(KEY).reset_index(drop=True)
-        want = getattr(expected, table).sort_values(KEY).reset_index(drop=True)
-        assert_frame_equal(got, want, check_dtype=False, obj=table)
+    assert_frame_equal(loaded.indicators, by_primary_key("indicators", indicators))
+    assert_frame_equal(loaded.reports, empty.reset_index(drop=True))  # types of an empty table
+    targets = loaded.targets.set_index(["code", "locality_code", "year"])
+    assert np.isnan(targets.loc[("1.1.2", "00", 2023), "target"])
+    assert targets.loc[("1.1.2", "00", 2023), "target_text"] == "Levantamiento línea base"
 
 
 def test_seed_happens_once(store, store_url):
@@ -136,7 +153,7 @@ def test_empty_store_says_so(store_url):
         with pytest.raises(StoreEmptyError, match="vacío"):
             load_catalog(engine)
         with pytest.raises(StoreEmptyError):
-            publish_observations(engine, report([("P01", 2025, "01", 1.0)]), by="sdm")
+            publish_reports(engine, report([("1.1.1", 2025, 1, "01", 1.0)]), by="sdm")
     finally:
         engine.dispose()
 
@@ -146,69 +163,121 @@ def test_unknown_version_is_a_clear_error(store):
         load_catalog(store, 7)
 
 
+@pytest.mark.parametrize("version_id", [2**31, 2**63, -1, 0])
+def test_out_of_range_version_ids_are_not_found(store, version_id):
+    before = dump_store(store)
+    with pytest.raises(VersionNotFoundError, match=f"No existe la versión {version_id}"):
+        get_version(store, version_id)
+    with pytest.raises(VersionNotFoundError):
+        restore_version(store, version_id, by="admin")
+    with pytest.raises(VersionNotFoundError):
+        load_catalog(store, version_id)
+    assert dump_store(store) == before
+
+
 # ---------------------------------------------------------------- publish
 
 
-def test_publish_adds_a_version_and_keeps_the_old_one(store):
+def test_publish_counts_new_changed_and_unchanged(store):
     before = load_catalog(store)
-    record = publish_observations(
+    record = publish_reports(
         store,
-        report([("P01", 2023, "01", 5.0), ("P01", 2023, "02", 6.0), ("P01", 2025, "03", 9.0)],
-               reported_at="2026-11-01"),
+        report([
+            ("1.1.1", 2023, 4, "01", 9.0, ""),                      # value changed
+            ("1.1.1", 2023, 4, "02", 27.0, "Corrección del texto."),  # only the text changed
+            ("1.1.2", 2025, 4, "00", 52.0, "Avance en trámites."),   # unchanged
+            ("2.1.1", 2026, 2, "00", 40.0, "Nuevo corte."),          # new
+            ("1.1", 2026, 2, "00", 58.0, ""),                         # new (result indicator)
+        ], reported_at="2026-11-01"),
         by="sdm", entity_id="sdm", source_name="avance.csv", source_sha256="ab" * 32,
         note="corte noviembre", cutoff_date=date(2026, 11, 15),
     )
     assert record.version_id == 2 and record.kind == "reporte"
+    assert record.catalog_version == 1  # the structure is reused, not copied
     assert (record.rows_received, record.rows_added, record.rows_changed,
-            record.rows_unchanged, record.rows_total) == (3, 1, 1, 1, 7)
+            record.rows_unchanged, record.rows_total) == (5, 2, 2, 1, 12)
     assert record.cutoff_date == date(2026, 11, 15) and record.illustrative
+    assert record.entity_id == "sdm" and record.source_sha256 == "ab" * 32
     after = load_catalog(store)
     assert after.version.version_id == 2 and after.version.source_name == "avance.csv"
-    expected = values(before) | {("P01", 2023, "01"): 5.0, ("P01", 2025, "03"): 9.0}
+    expected = values(before) | {
+        ("1.1.1", 2023, 4, "01"): (9.0, ""),
+        ("1.1.1", 2023, 4, "02"): (27.0, "Corrección del texto."),
+        ("2.1.1", 2026, 2, "00"): (40.0, "Nuevo corte."),
+        ("1.1", 2026, 2, "00"): (58.0, ""),
+    }
     assert values(after) == expected
-    assert len(after.observations) == record.rows_total
-    assert values(load_catalog(store, 1)) == values(before)
-    assert_frame_equal(after.products, before.products)
-    assert after.observations.set_index(KEY).loc[("P01", 2025, "03"), "reported_at"] == \
-        pd.Timestamp("2026-11-01")
+    assert len(after.reports) == record.rows_total
+    assert values(load_catalog(store, 1)) == values(before)  # the old version is intact
+    for name in CATALOG_TABLES:
+        assert_frame_equal(getattr(after, name), getattr(before, name), obj=name)
+    reports = after.reports.set_index(KEY)
+    assert reports.loc[("2.1.1", 2026, 2, "00"), "reported_at"] == pd.Timestamp("2026-11-01")
+    assert reports.loc[("1.1.1", 2024, 2, "00"), "reported_at"] == pd.Timestamp("2026-01-31")
+
+
+def test_a_report_without_text_clears_the_previous_text(store):
+    record = publish_reports(store, report([("1.1.1", 2023, 4, "00", 35.0)]), by="sg-actic")
+    assert (record.rows_added, record.rows_changed, record.rows_unchanged) == (0, 1, 0)
+    assert values(load_catalog(store))[("1.1.1", 2023, 4, "00")] == (35.0, "")
 
 
 def test_missing_report_dates_default_to_the_cutoff(store):
-    publish_observations(store, report([("P04", 2024, "11", 2.0)]), by="sg-actic",
-                         cutoff_date=date(2026, 11, 20))
-    obs = load_catalog(store).observations.set_index(KEY)
-    assert obs.loc[("P04", 2024, "11"), "reported_at"] == pd.Timestamp("2026-11-20")
+    publish_reports(store, report([("1.1.2", 2026, 3, "00", 2.0)]), by="sdh",
+                    cutoff_date=date(2026, 11, 20))
+    reports = load_catalog(store).reports.set_index(KEY)
+    assert reports.loc[("1.1.2", 2026, 3, "00"), "reported_at"] == pd.Timestamp("2026-11-20")
+
+
+def test_cutoff_defaults_to_today_in_bogota(store):
+    record = publish_reports(store, report([("1.1.2", 2026, 3, "00", 2.0)]), by="sdh")
+    assert record.cutoff_date == today_bogota()
 
 
 def test_stale_expected_version_is_a_conflict_and_writes_nothing(store):
-    publish_observations(store, report([("P01", 2025, "01", 1.0)]), by="sdm")
+    publish_reports(store, report([("1.1.1", 2025, 1, "01", 1.0)]), by="sdm")
     before = dump_store(store)
     with pytest.raises(ConflictError, match="la versión vigente es v2, no v1"):
-        publish_observations(store, report([("P01", 2025, "01", 2.0)]), by="sdm",
-                             expected_version=1)
+        publish_reports(store, report([("1.1.1", 2025, 1, "01", 2.0)]), by="sdm",
+                        expected_version=1)
     assert dump_store(store) == before
-    assert publish_observations(store, report([("P01", 2025, "01", 2.0)]), by="sdm",
-                                expected_version=2).version_id == 3
+    assert publish_reports(store, report([("1.1.1", 2025, 1, "01", 2.0)]), by="sdm",
+                           expected_version=2).version_id == 3
 
 
 @pytest.mark.parametrize("rows, message", [
-    ([("P99", 2025, "01", 1.0)], "P99"),
-    ([("P01", 2025, "01", 1.0), ("P01", 2025, "01", 2.0)], "repetidas"),
-    ([("P01", 2025, "01", None)], "sin valor"),
+    ([("9.9.9", 2025, 1, "01", 1.0), ("P01", 2025, 1, "00", 1.0)], r"9\.9\.9, P01"),
+    ([("1.1.1", 2025, 1, "01", 1.0), ("1.1.1", 2025, 1, "01", 2.0)], "repetidos"),
+    ([("1.1.1", 2025, 1, "01", None)], "sin valor"),
+    ([("1.1.1", 2025, 5, "01", 1.0)], "trimestre"),
+    ([("1.1.1", None, 1, "01", 1.0)], "año"),
 ])
-def test_observations_that_do_not_fit_write_nothing(store, rows, message):
+def test_reports_that_do_not_fit_write_nothing(store, rows, message):
     before = dump_store(store)
-    with pytest.raises(InvalidObservationsError, match=message):
-        publish_observations(store, report(rows), by="sdm")
+    with pytest.raises(InvalidReportsError, match=message):
+        publish_reports(store, report(rows), by="sdm")
     assert dump_store(store) == before
+
+
+def test_missing_columns_are_named(store):
+    with pytest.raises(InvalidReportsError, match="quarter"):
+        publish_reports(store, pd.DataFrame({"code": ["1.1.1"], "year": [2025],
+                                             "locality_code": ["00"], "value": [1.0]}),
+                        by="sdm")
+
+
+def test_the_old_error_name_still_catches(store):
+    assert InvalidObservationsError is InvalidReportsError
+    with pytest.raises(InvalidObservationsError):
+        publish_reports(store, report([("9.9", 2025, 1, "00", 1.0)]), by="sdm")
 
 
 def test_dump_sees_every_publication(store):
     before = dump_store(store)
-    publish_observations(store, report([("P01", 2023, "01", 4.0)]), by="sdm")
+    publish_reports(store, report([("1.1.1", 2023, 1, "01", 4.0)]), by="sdm")
     after = dump_store(store)
     assert after != before
-    assert after["observations"][:len(before["observations"])] == before["observations"]
+    assert after["reports"][:len(before["reports"])] == before["reports"]
 
 
 def test_crash_mid_publish_leaves_the_previous_version(store, monkeypatch):
@@ -224,15 +293,33 @@ def test_crash_mid_publish_leaves_the_previous_version(store, monkeypatch):
 
     monkeypatch.setattr(store_write, "CHUNK_ROWS", 3)
     monkeypatch.setattr(store_write, "_execute_chunk", crash_after_first_chunk)
-    rows = [("P01", year, "07", float(year)) for year in range(2023, 2029)]
+    rows = [("1.1.1", year, 2, "07", float(year)) for year in range(2023, 2029)]
     with pytest.raises(RuntimeError, match="simulado"):
-        publish_observations(store, report(rows), by="sdm")
+        publish_reports(store, report(rows), by="sdm")
     assert calls == [3, 3]  # half of the rows were written when it crashed
     assert dump_store(store) == before
     assert current_version_id(store) == 1
     monkeypatch.setattr(store_write, "_execute_chunk", original)
-    assert publish_observations(store, report(rows), by="sdm").version_id == 2
-    assert len(load_catalog(store).observations) == 6 + 6
+    assert publish_reports(store, report(rows), by="sdm").version_id == 2
+    assert len(load_catalog(store).reports) == 10 + 6
+
+
+def test_crash_while_seeding_leaves_an_empty_store(store_url, monkeypatch):
+    engine = upgrade_to_head(make_engine(store_url))
+    try:
+        before = dump_store(engine)
+
+        def crash(connection, statement, rows):
+            if statement.table.name == "targets":
+                raise RuntimeError("corte de energía simulado")
+            connection.execute(statement, list(rows))
+
+        monkeypatch.setattr(store_write, "_execute_chunk", crash)
+        with pytest.raises(RuntimeError, match="simulado"):
+            publish_catalog(engine, tiny_catalog())
+        assert dump_store(engine) == before and current_version_id(engine) is None
+    finally:
+        engine.dispose()
 
 
 def test_a_writer_stuck_on_the_lock_gets_a_conflict(store, store_url):
@@ -243,11 +330,30 @@ def test_a_writer_stuck_on_the_lock_gets_a_conflict(store, store_url):
             holder.execute(select(StoreLock).with_for_update()).all()
             holder.execute(StoreLock.__table__.update().values(last_version=1))
             with pytest.raises(ConflictError, match="Otra publicación está en curso"):
-                publish_observations(impatient, report([("P01", 2025, "01", 1.0)]),
-                                     by="sdm")
+                publish_reports(impatient, report([("1.1.1", 2025, 1, "01", 1.0)]),
+                                by="sdm")
     finally:
         impatient.dispose()
     assert dump_store(store) == before
+
+
+# ---------------------------------------------------------------- catalogs
+
+
+def test_publish_catalog_adds_a_structure_version(store):
+    base = tiny_catalog()
+    objectives = base.objectives.assign(weight=[70.0, 30.0])
+    plan = replace(base, objectives=objectives,
+                   version=replace(base.version, illustrative=False, source_name="plan.xlsx"))
+    record = publish_catalog(store, plan, by="sdp", only_over_illustrative=True)
+    assert record is not None and (record.version_id, record.catalog_version) == (2, 2)
+    assert record.kind == "semilla" and not record.illustrative
+    assert load_catalog(store).objectives["weight"].tolist() == [70.0, 30.0]
+    assert load_catalog(store, 1).objectives["weight"].tolist() == [60.0, 40.0]
+    assert publish_catalog(store, plan, only_over_illustrative=True) is None  # not twice
+    assert current_version_id(store) == 2
+    after_report = publish_reports(store, report([("1.1", 2026, 3, "00", 1.0)]), by="sdp")
+    assert after_report.catalog_version == 2
 
 
 # ---------------------------------------------------------------- restore and history
@@ -255,10 +361,11 @@ def test_a_writer_stuck_on_the_lock_gets_a_conflict(store, store_url):
 
 def test_restore_publishes_a_copy_of_an_old_version(store):
     original = values(load_catalog(store))
-    publish_observations(store, report([("P01", 2023, "01", 40.0)]), by="sdm")
+    publish_reports(store, report([("1.1.1", 2023, 4, "01", 40.0, "corregido")]), by="sdm")
     record = restore_version(store, 1, by="admin")
     assert record.version_id == 3 and record.restored_from == 1
     assert record.kind == "restauracion" and "v1" in record.note
+    assert (record.catalog_version, record.rows_total) == (1, 10)
     restored = load_catalog(store)
     assert restored.version.version_id == 3 and values(restored) == original
     assert restored.version.cutoff_date == date(2026, 10, 31)
@@ -273,11 +380,12 @@ def test_restore_of_a_missing_version_writes_nothing(store):
 
 
 def test_version_record_json(store):
-    record = publish_observations(store, report([("P01", 2025, "01", 1.0)]), by="sdm",
-                                  cutoff_date=date(2026, 11, 30))
+    record = publish_reports(store, report([("1.1.1", 2025, 1, "01", 1.0)]), by="sdm",
+                             cutoff_date=date(2026, 11, 30))
+    assert get_version(store, 2) == record
     data = record.to_json()
     assert data["version_id"] == 2 and data["cutoff_date"] == "2026-11-30"
-    assert data["label"] == "v2 · corte 2026-11-30 · ilustrativos"
+    assert data["label"] == "v2 · corte 2026-T3 · ilustrativos"
     assert data["kind_label"] == "Reporte de avance"
     assert data["published_at"].endswith("+00:00")
 
@@ -296,16 +404,16 @@ def _check_history(engine, reports: dict[str, list[tuple]], first: int) -> None:
         catalog = load_catalog(engine, record.version_id)
         rows = reports[record.source_name]
         seen.add(record.source_name)
-        expected = previous | {(p, y, loc): v for p, y, loc, v in rows}
+        expected = previous | {(c, y, q, loc): (v, "") for c, y, q, loc, v in rows}
         assert values(catalog) == expected
-        assert len(catalog.observations) == record.rows_total
+        assert len(catalog.reports) == record.rows_total
         previous = expected
     assert seen == set(reports)
 
 
 def _concurrent_report(n: int) -> list[tuple]:
-    return [("P01", 2023 + n % 10, f"{n + 1:02d}", float(n)),
-            ("P01", 2032, "20", 100.0 + n)]
+    return [("1.1.1", 2023 + n % 10, 1 + n % 4, f"{n + 1:02d}", float(n)),
+            ("1.1.1", 2032, 4, "20", 100.0 + n)]
 
 
 def test_parallel_threads_land_as_consecutive_versions(store):
@@ -316,7 +424,7 @@ def test_parallel_threads_land_as_consecutive_versions(store):
     def upload(name: str) -> None:
         try:
             barrier.wait()
-            publish_observations(store, report(reports[name]), by="sdm", source_name=name)
+            publish_reports(store, report(reports[name]), by="sdm", source_name=name)
         except Exception as error:  # collected and asserted below
             errors.append(error)
 
@@ -343,7 +451,7 @@ def _process_upload(url: str, name: str, rows: list[tuple], start) -> None:
     engine = make_engine(url)
     start.wait(30)
     try:
-        publish_observations(engine, report(rows), by="sdm", source_name=name)
+        publish_reports(engine, report(rows), by="sdm", source_name=name)
     finally:
         engine.dispose()
 
@@ -412,8 +520,8 @@ def _process_stall_mid_publish(url: str, ready) -> None:
     store_write.CHUNK_ROWS = 3
     store_write._execute_chunk = stall
     engine = make_engine(url)
-    publish_observations(engine, report([("P01", y, "09", 1.0) for y in range(2023, 2029)]),
-                         by="sdm")
+    publish_reports(engine, report([("1.1.1", y, 3, "09", 1.0) for y in range(2023, 2029)]),
+                    by="sdm")
 
 
 def test_killed_writer_leaves_nothing_and_releases_the_lock(store, store_url):
@@ -429,5 +537,5 @@ def test_killed_writer_leaves_nothing_and_releases_the_lock(store, store_url):
         process.kill()
         _join([process])
     assert dump_store(store) == before
-    record = publish_observations(store, report([("P01", 2030, "09", 2.0)]), by="sdm")
+    record = publish_reports(store, report([("1.1.1", 2030, 4, "09", 2.0)]), by="sdm")
     assert record.version_id == 2

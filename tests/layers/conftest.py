@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -24,9 +22,9 @@ NAMES = {
 
 
 def _status(pct: float) -> str:
-    if math.isnan(pct):
-        return "no_report"
-    return "on_track" if pct >= 0.9 else "at_risk" if pct >= 0.7 else "behind"
+    from data.method import status_of
+
+    return status_of(pct)
 
 
 def make_values(
@@ -40,6 +38,7 @@ def make_values(
     frame = pd.DataFrame({"locality_code": codes, "value": value, "target": target})
     frame.loc[frame["locality_code"].isin(missing), "value"] = np.nan
     frame["pct"] = frame["value"] / frame["target"]
+    frame["brecha"] = (frame["pct"] - 1) / 4
     frame["status"] = [_status(p) for p in frame["pct"]]
     return frame
 
@@ -50,15 +49,21 @@ def make_series(*, scale: float = 1.0, last_year: int = 2026) -> pd.DataFrame:
     for year in YEARS:
         frame = make_values(year, scale=scale * (1 + (year - 2023) / 10))
         if year > last_year:
-            frame[["value", "pct"]] = np.nan
-            frame["status"] = "no_report"
+            frame[["value", "pct", "brecha"]] = np.nan
+            frame["status"] = "futuro"
         frame.insert(0, "year", year)
+        frame["period"] = f"{year}-T4"
+        frame["future"] = year > last_year
         frames.append(frame)
     local = pd.concat(frames, ignore_index=True)
     city = local.groupby("year", as_index=False)[["value", "target"]].sum(min_count=1)
     city["locality_code"] = CITYWIDE
     city["pct"] = city["value"] / city["target"]
-    city["status"] = [_status(p) for p in city["pct"]]
+    city["brecha"] = (city["pct"] - 1) / 4
+    city["status"] = [_status(p) if y <= last_year else "futuro"
+                      for p, y in zip(city["pct"], city["year"], strict=True)]
+    city["period"] = [f"{y}-T4" for y in city["year"]]
+    city["future"] = city["year"] > last_year
     return pd.concat([local, city[local.columns]], ignore_index=True)
 
 

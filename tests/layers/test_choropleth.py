@@ -59,7 +59,7 @@ def test_both_kinds_draw_every_locality_once(real, names, kind):
     feature_ids = [f["id"] for f in trace.geojson["features"]]
     assert sorted(trace.locations) == sorted(feature_ids) == sorted(names)
     assert len(trace.z) == len(trace.locations) == len(trace.customdata)
-    assert list(trace.colorbar.ticktext)[0].endswith("Sin reporte")
+    assert list(trace.colorbar.ticktext)[0].endswith("Sin dato")
     if kind == "map":
         assert fig.layout.map.style == "white-bg"
         assert len(fig.data) == 1  # no text layer: MapLibre would fetch glyphs online
@@ -77,9 +77,9 @@ def test_hover_is_spanish_with_es_co_numbers(real, names):
     trace = fig.data[0]
     row = list(trace.customdata[list(trace.locations).index("08")])
     assert row[:3] == ["Kennedy", "1.234,5 zonas", "2.000 zonas"]
-    assert "Meta" in trace.hovertemplate and "Estado" in trace.hovertemplate
+    assert "Meta a la fecha" in trace.hovertemplate and "Semáforo" in trace.hovertemplate
     missing = list(trace.customdata[list(trace.locations).index("03")])
-    assert missing[1] == "—" and missing[4] == STATUS_LABELS["no_report"]
+    assert missing[1] == "—" and missing[4].endswith(STATUS_LABELS["sin_dato"])
 
 
 def test_semaforo_never_relies_on_colour_alone(real, names):
@@ -88,7 +88,7 @@ def test_semaforo_never_relies_on_colour_alone(real, names):
     for label in STATUS_LABELS.values():
         assert label in ticktext
     statuses = {row[4] for row in fig.data[0].customdata}
-    assert statuses <= set(STATUS_LABELS.values())
+    assert statuses <= {f"{STATUS_SYMBOLS[s]} {label}" for s, label in STATUS_LABELS.items()}
     texts = " ".join(fig.data[1].text)
     assert any(symbol in texts for symbol in STATUS_SYMBOLS.values())
 

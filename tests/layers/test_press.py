@@ -70,7 +70,7 @@ def _ranking_traces(fig):
 
 @pytest.mark.parametrize("social", [False, True])
 def test_map_exports_rank_all_20_localities_in_the_map_colours(press, social):
-    fig, view, ctx = press("mapa", "producto=P01&anio=2026&medida=avance", social=social)
+    fig, view, ctx = press("mapa", "indicador=1.1.1&anio=2026&medida=avance", social=social)
     bars = _ranking_traces(fig)
     names = [n for bar in bars for n in bar.y]
     assert sorted(names) == sorted(ctx.names.values())
@@ -84,13 +84,13 @@ def test_map_exports_rank_all_20_localities_in_the_map_colours(press, social):
     assert reported == sorted(reported, reverse=True) and reported
 
 
-def test_ranking_rows_put_missing_reports_last_with_es_co_text(press):
+def test_ranking_rows_put_missing_figures_last_with_es_co_text(press):
     from layers.press import ranking_rows
 
-    _, view, ctx = press("mapa", "producto=P01&anio=2026&medida=avance")
+    _, view, ctx = press("mapa", "indicador=1.1.5&anio=2026&medida=avance")  # sparse
     table = ranking_rows(view, ctx)
     assert len(table) == 20
-    missing = table["text"].str.contains("Sin reporte")
+    missing = table["text"].str.contains("Sin dato")
     assert missing.any() and not missing.iloc[: (~missing).sum()].any()
     assert all("\u00a0%" in t for t in table.loc[~missing, "text"])  # es-CO "104 %"
     assert (table.loc[missing, "length"] == 0).all()
@@ -100,7 +100,7 @@ def test_social_card_labels_only_localities_that_fit(press):
     from layers.choropleth import LABELS_TRACE
     from layers.press import SOCIAL_LABEL_KM2
 
-    fig, _, ctx = press("mapa", "producto=P01&anio=2026&medida=avance", social=True)
+    fig, _, ctx = press("mapa", "indicador=1.1.1&anio=2026&medida=avance", social=True)
     area = ctx.localities.set_index(ctx.localities["code"].astype(str))["area_km2"]
     codes = sorted(area.index)
     text = dict(zip(codes, fig.data[LABELS_TRACE].text, strict=True))
@@ -113,12 +113,12 @@ def test_social_card_labels_only_localities_that_fit(press):
 def test_default_map_keeps_every_label(press):
     from layers.choropleth import LABELS_TRACE
 
-    fig, _, _ = press("mapa", "producto=P01&anio=2026&medida=avance")
+    fig, _, _ = press("mapa", "indicador=1.1.1&anio=2026&medida=avance")
     assert all(fig.data[LABELS_TRACE].text)
 
 
 def test_social_card_puts_map_left_and_title_right(press):
-    fig, _, _ = press("mapa", "producto=P01&anio=2026&medida=avance", social=True)
+    fig, _, _ = press("mapa", "indicador=1.1.1&anio=2026&medida=avance", social=True)
     share = fig.layout.geo.domain.x[1]
     assert fig.layout.geo.domain.y == (0, 1) and share <= 0.45
     assert fig.layout.title.x > share and "DATOS ILUSTRATIVOS" in fig.layout.title.subtitle.text

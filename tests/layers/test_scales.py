@@ -17,9 +17,9 @@ def test_value_scale_spans_all_years_and_localities(series):
     local = series[series["locality_code"] != "00"]
     assert scale.zmax >= local["value"].max()
     assert scale.zmax < series["value"].max()  # the citywide total does not set the scale
-    assert scale.tickvals[1] == 0 and scale.title == "zonas"
-    assert scale.ticktext[0].endswith("Sin reporte")
-    assert scale.zmin < 0 < scale.zmax and scale.zmin < scale.missing_z < 0
+    assert scale.tickvals[2] > 0 and scale.title == "zonas"
+    assert scale.ticktext[0].endswith("Sin dato") and scale.ticktext[1].endswith("Futuro")
+    assert scale.zmin < scale.missing_z < scale.future_z < 0 < scale.zmax
 
 
 def test_scale_is_the_same_whatever_year_is_shown(series):
@@ -48,31 +48,36 @@ def test_progress_scale_is_fixed():
     assert scale.ticktext[-1] == "≥150\u00a0%"
 
 
-def test_status_scale_has_four_labelled_bands():
+def test_status_scale_has_six_labelled_bands():
     scale = value_scale(make_series(), "semaforo")
-    assert len(scale.tickvals) == 4 == len(STATUS_ORDER)
+    assert len(scale.tickvals) == 6 == len(STATUS_ORDER)
     for label in STATUS_LABELS.values():
         assert any(label in text for text in scale.ticktext)
     for z, status in enumerate(STATUS_ORDER):
         assert scale.color_at(z) == STATUS_COLORS[status]
 
 
-def test_z_values_mark_missing_reports():
+def test_z_values_mark_missing_and_future_apart():
     values = make_values(2026, missing=("03", "07"))
-    for measure in ("valor", "avance", "semaforo"):
+    values.loc[values["locality_code"] == "09", "status"] = "futuro"
+    for measure in ("valor", "avance", "semaforo", "brecha"):
         scale = value_scale(make_series(), measure)
         z = scale.z_values(values)
         missing = values["locality_code"].isin(["03", "07"]).tolist()
         assert [v == scale.missing_z for v in z] == missing
-        assert scale.color_at(scale.missing_z) == STATUS_COLORS["no_report"]
+        assert z[values.index[values["locality_code"] == "09"][0]] == scale.future_z
+        assert scale.color_at(scale.missing_z) == STATUS_COLORS["sin_dato"]
+        assert scale.color_at(scale.future_z) == STATUS_COLORS["futuro"]
     avance = value_scale(make_series(), "avance").z_values(values)
     assert avance[0] == pytest.approx(values["pct"].iloc[0] * 100)
+    brecha = value_scale(make_series(), "brecha").z_values(values)
+    assert brecha[0] == pytest.approx(values["brecha"].iloc[0] * 100)
 
 
 def test_colour_at_interpolates_and_clips():
     scale = value_scale(make_series(), "avance")
     assert scale.color_at(10_000) == scale.colorscale[-1][1]
-    assert scale.color_at(math.nan) == STATUS_COLORS["no_report"]
+    assert scale.color_at(math.nan) == STATUS_COLORS["sin_dato"]
     assert scale.color_at(0) != scale.color_at(PROGRESS_MAX)
 
 
@@ -85,3 +90,11 @@ def test_series_without_values_still_gives_a_scale():
 def test_unknown_measure_is_named():
     with pytest.raises(ValueError, match="medida desconocida"):
         value_scale(make_series(), "color")
+
+
+@pytest.mark.parametrize("measure", ["valor", "avance", "brecha"])
+def test_no_value_label_crowds_the_futuro_label(series, measure):
+    """The first value tick is at least a band above "Futuro" (no overlap on a phone)."""
+    scale = value_scale(series, measure, unit="zonas")
+    band = scale.future_z - scale.missing_z
+    assert scale.tickvals[2] - scale.future_z >= band

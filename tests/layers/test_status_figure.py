@@ -13,7 +13,7 @@ def build_status_bars(counts, **kwargs) -> go.Figure:
 
 def _counts():
     return pd.DataFrame({"entity_id": ["sdh", "sdm"], "label": ["sdh", "SDM"],
-                         "on_track": [0, 3], "at_risk": [2, 1], "behind": [1, 0],
+                         "verde": [0, 3], "amarillo": [2, 1], "rojo": [1, 0],
                          "total": [3, 4]})
 
 
@@ -27,10 +27,11 @@ def test_one_labelled_trace_per_status_stacked_biggest_first():
     assert list(fig.data[0].customdata) == ["sdm", "sdh"]
 
 
-def test_counts_are_written_in_the_bars_and_missing_status_is_zero():
+def test_counts_and_symbols_are_written_in_the_bars_and_missing_status_is_zero():
+    """Each segment names its class by symbol, not by colour alone."""
     fig = build_status_bars(_counts(), by_label="Entidad")
-    on_track = fig.data[0]
-    assert list(on_track.x) == [3, 0] and list(on_track.text) == ["3", ""]
-    no_report = fig.data[STATUSES.index("no_report")]
-    assert list(no_report.x) == [0, 0]
+    on_track = fig.data[STATUSES.index("verde")]
+    assert list(on_track.x) == [3, 0] and list(on_track.text) == ["✓\u00a03", ""]
+    missing = fig.data[STATUSES.index("sin_dato")]
+    assert list(missing.x) == [0, 0]
     assert "Entidad" in on_track.hovertemplate

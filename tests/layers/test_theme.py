@@ -14,6 +14,7 @@ from layers.theme import (
     TEMPLATE,
     add_source_line,
     apply_titles,
+    contrast_ratio,
     status_legend_label,
     text_color_on,
 )
@@ -32,7 +33,9 @@ def test_every_status_has_colour_symbol_and_label():
 def test_text_colour_contrasts_with_fill():
     assert text_color_on("#FFFFFF") == INK
     assert text_color_on("#08306B") == "#FFFFFF"
-    assert text_color_on(STATUS_COLORS["no_report"]) == INK
+    assert text_color_on(STATUS_COLORS["sin_dato"]) == INK
+    for fill in STATUS_COLORS.values():  # WCAG AA for text on every semáforo colour
+        assert contrast_ratio(text_color_on(fill), fill) >= 4.5, fill
 
 
 def test_template_uses_es_co_separators():
@@ -71,3 +74,18 @@ def test_layers_never_import_dash():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_stylesheet_uses_the_same_status_colours():
+    """The CSS variables of the semáforo are the theme's colours (one palette)."""
+    import re
+    from pathlib import Path
+
+    css = (Path(__file__).parents[2] / "assets" / "dashboard.css").read_text(encoding="utf-8")
+    found = dict(re.findall(r"--bti-([a-z-]+):\s*(#[0-9A-Fa-f]{6})", css))
+    for status, colour in STATUS_COLORS.items():
+        assert found[status.replace("_", "-")].upper() == colour.upper(), status
+    used = set(re.findall(r"\.(?:kpi|status)-([a-z-]+)\b", css)) - {"tile", "symbol", "count",
+                                                                   "label", "share", "cell",
+                                                                   "chip"}
+    assert used == {s.replace("_", "-") for s in STATUS_COLORS}

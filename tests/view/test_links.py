@@ -9,7 +9,7 @@ from view.state import KnownIds, ViewState, parse_query
 
 
 def test_every_chart_format_table_and_zip_has_a_link():
-    links = export_links(ViewState(product="P01", year=2026))
+    links = export_links(ViewState(indicator="1.1.1", year=2026))
     for view in ("mapa", "serie", "entidades"):
         for fmt in ("png", "svg", "pdf"):
             assert links[f"{view}.{fmt}"].startswith(f"/export/{view}.{fmt}?")
@@ -21,10 +21,10 @@ def test_every_chart_format_table_and_zip_has_a_link():
 
 
 def test_links_carry_the_state_and_always_the_year():
-    state = ViewState(product="P07", localities=("11", "08"), year=2032, measure="avance",
-                      layers=("tm-troncales",))
+    state = ViewState(indicator="4.1.1", localities=("11", "08"), year=2032,
+                      measure="semaforo", layers=("tm-troncales",))
     query = urlsplit(export_links(state)["mapa.png"]).query
-    known = KnownIds(products=frozenset({"P07"}))
+    known = KnownIds(indicators=frozenset({"4.1.1"}))
     assert "anio=2032" in query
     assert parse_query(query, known=known) == (state, [])
 
@@ -33,6 +33,8 @@ def test_report_link_only_for_exactly_one_locality():
     assert export_links(ViewState(localities=("20",), year=2026))["reporte"] == (
         "/reporte/localidad/20.pdf?anio=2026")
     assert "reporte" not in export_links(ViewState(localities=("01", "02")))
+    assert export_links(ViewState(localities=("08",), year=2026, quarter=2))["reporte"] == (
+        "/reporte/localidad/08.pdf?corte=2026-T2")
 
 
 def test_prefix():

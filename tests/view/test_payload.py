@@ -9,7 +9,7 @@ from view.state import ViewState
 
 
 def test_payload_is_json_and_round_trips():
-    state = ViewState(axes=("medio-ambiente",), product="P20", localities=("11", "08"),
+    state = ViewState(axes=("medio-ambiente",), indicator="5.1.1", localities=("11", "08"),
                       year=2024, measure="avance", layers=("tm-troncales",))
     payload = json.loads(json.dumps(state_payload(state, ["aviso"], play_done=True)))
     assert stored_state(payload, ViewState()) == state
@@ -24,7 +24,7 @@ def test_any_other_json_value_gives_the_default_state():
         {"state": [1]}, {"state": {}}, {"state": {**good, "year": "2024"}},
         {"state": {**good, "year": 1900}}, {"state": {**good, "axes": "eje"}},
         {"state": {**good, "axes": [1]}}, {"state": {**good, "objective": "3"}},
-        {"state": {**good, "objective": True}}, {"state": {**good, "product": 5}},
+        {"state": {**good, "objective": True}}, {"state": {**good, "indicator": 5}},
         {"state": {**good, "measure": "otra"}}, {"state": {**good, "layers": None}},
     ]
     for value in hostile:

@@ -20,7 +20,8 @@ KNOWN = KnownIds(
     axes=frozenset({"nueva-movilidad", "calidad-de-vida", "medio-ambiente"}),
     entities=frozenset({"sdm", "sdh", "atic"}),
     objectives=frozenset({1, 2, 3, 7}),
-    products=frozenset({"P01", "P07", "P36"}),
+    indicators=frozenset({"1.1.1", "1.1.2", "4.1.1", "7.1.5"}),
+    products={"P01": "1.1.1", "P07": "4.1.1", "P36": "7.1.5"},
     layers=frozenset({"tm-estaciones", "tm-troncales", "zonas-wifi"}),
 )
 DEFAULT = replace(DEFAULT_STATE, year=2026)
@@ -35,9 +36,10 @@ states = st.builds(
     axes=_subset(KNOWN.axes),
     entities=_subset(KNOWN.entities),
     objective=st.none() | st.sampled_from(sorted(KNOWN.objectives)),
-    product=st.none() | st.sampled_from(sorted(KNOWN.products)),
+    indicator=st.none() | st.sampled_from(sorted(KNOWN.indicators)),
     localities=_subset(LOCALITY_CODES),
     year=st.sampled_from(YEARS),
+    quarter=st.none() | st.sampled_from((1, 2, 3, 4)),
     measure=st.sampled_from(MEASURES),
     layers=_subset(KNOWN.layers),
 )
@@ -66,11 +68,13 @@ def test_canonical_query_is_stable(state):
 
 def test_defaults_are_omitted_and_order_is_fixed():
     assert build_query(DEFAULT, default=DEFAULT) == ""
-    state = replace(DEFAULT, measure="avance", localities=("11", "08"),
-                    axes=("nueva-movilidad",), year=2025)
+    state = replace(DEFAULT, measure="semaforo", localities=("11", "08"),
+                    axes=("nueva-movilidad",), year=2025, indicator="1.1.2")
     assert build_query(state, default=DEFAULT) == (
-        "eje=nueva-movilidad&localidad=08,11&anio=2025&medida=avance"
+        "eje=nueva-movilidad&indicador=1.1.2&localidad=08,11&anio=2025&medida=semaforo"
     )
+    assert build_query(replace(state, quarter=2), default=DEFAULT).endswith(
+        "localidad=08,11&corte=2025-T2&medida=semaforo")
 
 
 def test_empty_query_gives_defaults_without_notices():
@@ -86,7 +90,7 @@ def test_tolerant_reading():
     assert state.axes == ("nueva-movilidad",)
     assert state.localities == ("01", "08", "11")
     assert state.entities == ("sdh", "sdm")
-    assert state.measure == "semaforo" and state.product == "P07"
+    assert state.measure == "semaforo" and state.indicator == "4.1.1"
     assert state.layers == ("tm-troncales",)
 
 
@@ -99,7 +103,11 @@ def test_tolerant_reading():
         ("medida=color", "measure", "color"),
         ("objetivo=9", "objective", "objetivo"),
         ("objetivo=tres", "objective", "tres"),
-        ("producto=P99", "product", "P99"),
+        ("producto=P99", "indicator", "P99"),
+        ("indicador=9.9.9", "indicator", "9.9.9"),
+        ("corte=2026-T5", "quarter", "2026-T5"),
+        ("corte=1999-T1", "year", "1999"),
+        ("anio=%C2%B2", "year", "²"),
         ("eje=marte", "axes", "marte"),
         ("entidad=nasa", "entities", "nasa"),
         ("localidad=21", "localities", "21"),
@@ -137,6 +145,24 @@ def test_empty_value_clears_a_non_empty_default():
     assert parse_query(query, known=KNOWN, default=default) == (state, [])
 
 
+def test_product_ids_stand_for_their_first_indicator_and_corte_sets_the_quarter():
+    state, notices = parse_query("producto=P01&corte=2026-t2", known=KNOWN, default=DEFAULT)
+    assert notices == [] and state.indicator == "1.1.1"
+    assert (state.year, state.quarter) == (2026, 2)
+    again, _ = parse_query("producto=P07&indicador=1.1.2", known=KNOWN, default=DEFAULT)
+    assert again.indicator == "1.1.2"  # indicador wins over producto
+
+
+def test_the_cut_of_a_state():
+    from data.method import Period
+
+    cut = Period(2026, 3)
+    assert ViewState(year=2026).cut(cut) == cut
+    assert ViewState(year=2025).cut(cut) == Period(2025, 4)
+    assert ViewState(year=2029).cut(cut) == Period(2029, 4)
+    assert ViewState(year=2026, quarter=1).cut(cut) == Period(2026, 1)
+
+
 def test_view_state_is_canonical():
     assert ViewState(localities=("11", "08", "11")).localities == ("08", "11")
     assert ViewState(axes=("b", "a")) == ViewState(axes=("a", "b"))
@@ -149,8 +175,12 @@ def test_known_ids_from_catalog():
         axes = pd.DataFrame({"axis_id": ["nueva-movilidad"]})
         entities = pd.DataFrame({"entity_id": ["sdm"]})
         objectives = pd.DataFrame({"objective_id": [1, 2]})
-        products = pd.DataFrame({"product_id": ["P01", "P02"], "layer": ["zonas-wifi", None]})
+        indicators = pd.DataFrame({"code": ["1.1.1", "1.1.2", "1.1.3"],
+                                   "product_id": ["P01", "P01", "P02"],
+                                   "in_force": [True, True, False],
+                                   "layer": ["zonas-wifi", "", ""]})
 
     known = KnownIds.from_catalog(Catalog())
-    assert known.products == {"P01", "P02"} and known.objectives == {1, 2}
+    assert known.indicators == {"1.1.1", "1.1.2"} and known.objectives == {1, 2}
+    assert known.products == {"P01": "1.1.1"}  # P02 has nothing in force
     assert {"tm-estaciones", "tm-troncales", "zonas-wifi"} == known.layers
