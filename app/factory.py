@@ -5,7 +5,11 @@ from __future__ import annotations
 import dash
 from flask import redirect
 
+from app.embed import mount_embed
+from app.guard import install_guards
 from app.layout import build_layout
+from app.meta import PreviewDash
+from app.plotly_bundle import use_plotly_bundle
 from app.routes import BLUEPRINTS
 from app.serving import configure_serving
 from callbacks import register_dashboard, register_upload
@@ -32,7 +36,7 @@ def create_app() -> dash.Dash:
     load_display_localities()
     current_snapshot()
     get_geo_context()
-    app = dash.Dash(
+    app = PreviewDash(
         __name__,
         assets_folder=str(ASSETS_DIR),
         title=TITLE,
@@ -41,11 +45,14 @@ def create_app() -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="es-CO">', 1)
+    use_plotly_bundle(app)
     app.layout = build_layout
     register_dashboard(app)
     _mount_upload_page(app)
+    use_plotly_bundle(mount_embed(app.server, app.index_string))
     for blueprint in BLUEPRINTS:
         app.server.register_blueprint(blueprint)
+    install_guards(app.server)
     configure_serving(app)
     return app
 
@@ -64,6 +71,8 @@ def _mount_upload_page(app: dash.Dash) -> dash.Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     upload.index_string = app.index_string
+    # no use_plotly_bundle(upload): the page draws no graph, so it loads no plotly.js
+    # at all (tests/app/test_plotly_bundle.py fails if a graph appears here)
     upload.layout = upload_layout
     register_upload(upload)
     app.server.add_url_rule(PATH, "upload-page-slash", lambda: redirect(f"{PATH}/"))

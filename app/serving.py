@@ -15,13 +15,16 @@
 * **Script registry before the first request**: the page is rendered once at
   start-up (in gunicorn's preloaded master), so no worker answers 500 to a
   bundle request that arrives before it ever served the page.
-* **One copy of the geometry**: :func:`slim_validation_layout`; plotly.js
-  fetched with the page: :func:`preload_plotly`.
+* **One copy of the geometry**: :func:`slim_validation_layout`.
+* **plotly.js**: the pages load the partial bundle of :mod:`app.plotly_bundle`
+  (a ``<script>`` of the page, content-hashed, served immutable by
+  :mod:`app.routes.vendor`), so no preload hint is needed.
 * **Security headers** on every response: a Content-Security-Policy the app
   passes (Dash's inline scripts allowed by their hashes, no ``unsafe-inline``
   scripts), ``X-Content-Type-Options: nosniff``, ``Referrer-Policy``, and a frame
-  policy: ``frame-ancestors 'none'`` unless ``BOGOTA_TI_FRAME_ANCESTORS`` lists
-  the origins allowed to embed the dashboard (space or comma separated).
+  policy: ``frame-ancestors 'none'`` everywhere except the embeddable charts
+  (``/embed/...``), which the app itself and the origins listed in
+  ``BOGOTA_TI_FRAME_ANCESTORS`` (space or comma separated) may frame.
 """
 
 from __future__ import annotations
@@ -41,20 +44,24 @@ from werkzeug.exceptions import HTTPException
 
 from app.cache import init_cache, install_callback_cache
 from data.repository import current_version
+from data.store import is_unavailable
 
 __all__ = [
+    "EMBED_PREFIX",
     "FRAME_ANCESTORS_ENV",
     "IMMUTABLE",
     "configure_serving",
     "content_security_policy",
+    "embed_frame_ancestors",
     "frame_ancestors",
-    "preload_plotly",
     "slim_validation_layout",
     "warm_static",
 ]
 
 #: Environment variable with the origins allowed to embed the dashboard in a frame.
 FRAME_ANCESTORS_ENV = "BOGOTA_TI_FRAME_ANCESTORS"
+#: Path prefix of the embeddable charts, the only pages other sites may frame.
+EMBED_PREFIX = "/embed/"
 #: Cache-Control of files whose URL changes when their content does.
 IMMUTABLE = "public, max-age=31536000, immutable"
 _ORIGIN = re.compile(r"^(https?://[\w.-]+(:\d+)?|'self'|'none')$")
@@ -73,6 +80,13 @@ def frame_ancestors(env: dict[str, str] | None = None) -> str:
     return " ".join(origins) if origins else "'none'"
 
 
+def embed_frame_ancestors(env: dict[str, str] | None = None) -> str:
+    """``frame-ancestors`` of the embeddable charts: the app itself plus the configured
+    origins (:func:`frame_ancestors`)."""
+    configured = frame_ancestors(env)
+    return "'self'" if configured == "'none'" else f"'self' {configured}"
+
+
 def content_security_policy(script_hashes: list[str], ancestors: str = "'none'") -> str:
     """The Content-Security-Policy header value.
 
@@ -87,8 +101,9 @@ def content_security_policy(script_hashes: list[str], ancestors: str = "'none'")
     -----
     Scripts: only the app's own files and the hashed inline scripts; no
     ``'unsafe-eval'`` (checked in headless Chromium with the map, overlays,
-    hover and clicks: no violation). MapLibre needs ``blob:`` workers; Plotly
-    and React write inline styles, so styles allow ``'unsafe-inline'``.
+    hover and clicks: no violation). No workers (the map is SVG, no MapLibre);
+    Plotly and React write inline styles, so styles allow ``'unsafe-inline'``;
+    images may be ``data:``/``blob:`` (the chart's own PNG download).
     """
     directives = {
         "default-src": ["'self'"],
@@ -97,8 +112,8 @@ def content_security_policy(script_hashes: list[str], ancestors: str = "'none'")
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
-        "worker-src": ["'self'", "blob:"],
-        "child-src": ["'self'", "blob:"],
+        "worker-src": ["'none'"],
+        "child-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "form-action": ["'self'"],
@@ -181,21 +196,6 @@ def slim_validation_layout(app: dash.Dash) -> None:
     app.validation_layout = slim
 
 
-def preload_plotly(app: dash.Dash) -> None:
-    """Hint the browser to fetch plotly.js with the page, not after the renderer asks.
-
-    Dash loads ``plotly.min.js`` (the biggest file of the page) only once its
-    renderer and the graph chunk have run; a ``<link rel="preload">`` in the
-    head starts that download about a second earlier on a cold visit.
-    """
-    if not app.config.serve_locally or "{%metas%}" not in app.index_string:
-        return
-    href = app.get_relative_path("/_dash-component-suites/plotly/package_data/plotly.min.js")
-    tag = f'<link rel="preload" href="{href}" as="script">'
-    if tag not in app.index_string:
-        app.index_string = app.index_string.replace("{%metas%}", "{%metas%}\n" + tag, 1)
-
-
 def configure_serving(app: dash.Dash, env: dict[str, str] | None = None) -> None:
     """Apply compression, cache headers and security headers to ``app``'s server.
 
@@ -211,7 +211,6 @@ def configure_serving(app: dash.Dash, env: dict[str, str] | None = None) -> None
     """
     server: Flask = app.server
     slim_validation_layout(app)
-    preload_plotly(app)
     cache = _StaticCompressionCache()
     server.config.update(
         COMPRESS_ALGORITHM=["br", "gzip"],
@@ -222,15 +221,17 @@ def configure_serving(app: dash.Dash, env: dict[str, str] | None = None) -> None
         COMPRESS_CACHE_BACKEND=lambda: cache,
         COMPRESS_CACHE_KEY=_compression_key,
     )
-    ancestors = frame_ancestors(env)
     policy: dict[str, str] = {}
     policy_lock = threading.Lock()
 
-    def _policy() -> str:
+    def _policy(embed: bool) -> str:
+        # the embeddable charts' origins are read per request (from ``env`` when
+        # given), so a changed BOGOTA_TI_FRAME_ANCESTORS applies without a restart
+        ancestors = embed_frame_ancestors(env) if embed else "'none'"
         with policy_lock:
-            if "csp" not in policy:
-                policy["csp"] = content_security_policy(list(app.csp_hashes()), ancestors)
-            return policy["csp"]
+            if ancestors not in policy:
+                policy[ancestors] = content_security_policy(list(app.csp_hashes()), ancestors)
+            return policy[ancestors]
 
     Compress(server)
     # Registered after Compress, so these run before it (Flask runs after_request
@@ -244,11 +245,12 @@ def configure_serving(app: dash.Dash, env: dict[str, str] | None = None) -> None
             if response.is_streamed:  # static files: buffer them so gzip applies too
                 response.direct_passthrough = False
                 response.make_sequence()
-        headers.setdefault("Content-Security-Policy", _policy())
+        embed = request.path.startswith(EMBED_PREFIX)
+        headers.setdefault("Content-Security-Policy", _policy(embed))
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if ancestors == "'none'":
+        if not embed:
+            headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
             headers.setdefault("X-Frame-Options", "DENY")
         return response
 
@@ -258,6 +260,9 @@ def configure_serving(app: dash.Dash, env: dict[str, str] | None = None) -> None
     _render_index_once(app)
 
 
+#: Answer while the data store does not answer and no data was loaded yet.
+STORE_DOWN_MESSAGE = ("El almacén de datos no responde en este momento; intente de nuevo en "
+                      "unos segundos.")
 #: Answer to a callback request Dash cannot process (malformed or impossible input).
 BAD_CALLBACK_MESSAGE = (
     "La petición de actualización no es válida (datos incompletos o de otro tipo). "
@@ -277,6 +282,12 @@ def _reject_bad_callback_requests(server: Flask) -> None:
     def _callback_error(error: Exception):
         if isinstance(error, HTTPException):
             return error
+        if is_unavailable(error):  # no catalog loaded yet and the store does not answer
+            server.logger.warning("store unavailable during %s: %r", request.path, error)
+            response = jsonify(error=STORE_DOWN_MESSAGE)
+            response.status_code = 503
+            response.headers["Retry-After"] = "5"
+            return response
         if not request.path.endswith("/_dash-update-component"):
             raise error
         server.logger.warning("callback request rejected: %r", error, exc_info=error)
@@ -287,13 +298,17 @@ def warm_static(server: Flask) -> int:
     """Compress every script and stylesheet of the page once, now (br and gzip).
 
     Called by gunicorn's ``when_ready`` hook in the preloaded master, so the
-    forked workers inherit the compressed bundles (plotly.js alone takes about
-    half a second to compress) instead of the first visitors paying for it.
-    Returns the number of files warmed.
+    forked workers inherit the compressed bundles instead of the first visitors
+    paying for them. The partial plotly.js bundle comes precompressed; without it
+    (:mod:`app.plotly_bundle`), Dash's ``plotly.min.js``, which the graphs fetch
+    themselves (about half a second to compress), is warmed too. Returns the
+    number of files warmed.
     """
     client = server.test_client()
     page = client.get("/", headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
     urls = set(re.findall(r'(?:src|href)="(/(?:_dash-component-suites|assets)/[^"]+)"', page))
+    if "/vendor/plotly/" not in page:
+        urls.add("/_dash-component-suites/plotly/package_data/plotly.min.js")
     for url in sorted(urls):
         for encoding in ("br", "gzip"):
             client.get(url, headers={"Accept-Encoding": encoding})

@@ -6,18 +6,28 @@ naive app, and the dashboard as deployed (cache on) for the load test. Prints
 a table with PASS/MISS per target and writes ``bench/results/bench.json``.
 
 Options: ``--quick`` (short load, one browser run: a smoke run of a minute or
-two), ``--skip-browser``, ``--skip-load``, ``--skip-exports``, ``--redis
-auto|none|URL`` (the load test uses the shared Redis cache, as several hosts
-do; ``auto``: local database 12 when it answers), ``--out PATH``.
+two), ``--skip-browser``, ``--skip-load``, ``--skip-mixed``, ``--skip-exports``,
+``--redis auto|none|URL`` (the load test uses the shared Redis cache, as several
+hosts do; ``auto``: local database 12 when it answers), ``--export-workers N``
+(the mixed scenario with N export workers, ``python -m app.exports.worker``, on
+this machine; default 0: the web processes render), ``--out PATH``.
+
+The load server runs on a fresh cache root (the project's geodata, base maps
+and store, an empty export cache), so every export of the mixed scenario "40
+interactive + 10 export users" is a render.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
+import signal
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -96,6 +106,83 @@ def _workers_rss(server) -> list[dict]:
     return [{"pid": pid, **peak_rss_mb(pid)} for pid in server.worker_pids()]
 
 
+@contextlib.contextmanager
+def _fresh_cache_root():
+    """Env for a server on a temporary cache root: the project's geodata, base maps and
+    store, an empty export cache (so exports are renders, and nothing is left behind)."""
+    from data.config import load_settings
+
+    settings = load_settings()
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as folder:
+        root = Path(folder)
+        for name in ("geodata", "topojson"):
+            source = (settings.cache_dir / name).resolve()
+            if source.is_dir():
+                (root / name).symlink_to(source, target_is_directory=True)
+        yield {"BOGOTA_TI_CACHE": str(root), "DATABASE_URL": settings.database_url}
+
+
+def _export_path_seed() -> int:
+    return int(time.time())
+
+
+@contextlib.contextmanager
+def _export_workers(count: int, env: dict[str, str]):
+    """``count`` processes of ``python -m app.exports.worker`` (needs REDIS_URL in env)."""
+    processes: list[subprocess.Popen] = []
+    if count and not env.get("REDIS_URL"):
+        print("  (--export-workers necesita Redis: se omiten)", flush=True)
+        count = 0
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for i in range(count):
+            with (RESULTS / f"export-worker-{i}.log").open("wb") as log:
+                processes.append(subprocess.Popen(
+                    [sys.executable, "-m", "app.exports.worker",
+                     "--name", f"bench-{os.getpid()}-{i}"],
+                    cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT))
+        if processes:
+            import redis
+            from rq import Queue, Worker
+
+            from app.exports.jobs import QUEUE
+
+            queue = Queue(QUEUE, connection=redis.Redis.from_url(env["REDIS_URL"]))
+            deadline = time.monotonic() + 180
+            while Worker.count(queue=queue) < count and time.monotonic() < deadline:
+                if any(p.poll() is not None for p in processes):
+                    raise RuntimeError("un worker de exportaciones terminó: vea bench/results/")
+                time.sleep(0.5)
+        yield len(processes)
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+def _mixed(server, chains: list, seconds: float, env: dict[str, str], workers: int) -> dict:
+    """Issue 12: 40 interactive users beside 10 users downloading uncached exports."""
+    from bench.load import run_mixed_load, uncached_export_paths
+
+    where = f"{workers} workers de exportación" if workers else "los procesos web"
+    print(f"· carga mixta: 40 usuarios interactivos + 10 pidiendo exportaciones sin caché "
+          f"({seconds:.0f} s, dibujan {where})…", flush=True)
+    seed = _export_path_seed()
+    with _export_workers(workers, env) as started:
+        interactive, exports = run_mixed_load(server.port, chains, uncached_export_paths(seed),
+                                              interactive_users=40, export_users=10,
+                                              seconds=seconds)
+    return {"interactive": interactive.summary(), "exports": exports.summary(),
+            "export_workers": started, "paths_seed": seed,
+            "rss_workers": _workers_rss(server)}
+
+
 def run(args: argparse.Namespace) -> dict:
     """Run every measurement; return the JSON-ready results."""
     out: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -138,7 +225,9 @@ def run(args: argparse.Namespace) -> dict:
         redis_url = _redis_for_bench(args.redis)
         env = {"REDIS_URL": redis_url}  # "" = in-process cache, whatever the shell says
         out["load_cache"] = f"redis ({redis_url})" if redis_url else "simple (en proceso)"
-        with start_gunicorn("app.server:server", env=env) as server:
+        with contextlib.ExitStack() as stack:
+            env.update(stack.enter_context(_fresh_cache_root()))
+            server = stack.enter_context(start_gunicorn("app.server:server", env=env))
             # record the chains on this very server (its code), then replay them once
             # more: the second pass is what a popular view costs with the cache on
             warm = DashClient("127.0.0.1", server.port)
@@ -152,6 +241,8 @@ def run(args: argparse.Namespace) -> dict:
             replay.close()
             out["load"] = run_load(server.port, chains, users=50, seconds=seconds).summary()
             out["rss_workers_after_load"] = _workers_rss(server)
+            if not args.skip_mixed:
+                out["load_mixed"] = _mixed(server, chains, seconds, env, args.export_workers)
 
     if not args.skip_exports and (ROOT / "bench" / "exports.py").is_file():
         print("· exportaciones (bench/exports.py)…", flush=True)
@@ -170,6 +261,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="corrida corta de humo")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-mixed", action="store_true",
+                        help="sin el escenario 40 interactivos + 10 exportaciones")
+    parser.add_argument("--export-workers", type=int, default=0, metavar="N",
+                        help="en el escenario mixto, N workers de exportación (RQ) en esta "
+                             "máquina; 0: dibujan los procesos web")
     parser.add_argument("--skip-exports", action="store_true")
     parser.add_argument("--redis", metavar="URL", default="auto",
                         help="Redis de la caché compartida en la prueba de carga: auto "

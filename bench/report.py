@@ -1,4 +1,4 @@
-"""Targets of issue #6, PASS/MISS per figure, and the printed table."""
+"""Targets of issues #6 and #12, PASS/MISS per figure, and the printed table."""
 
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ TARGETS = (
     ("csp_violations", "Violaciones de CSP en la consola", "<=", 0, ""),
     ("export_cold_s", "Exportación PNG en frío (mediana, bench/exports.py)", "<=", 3.0, "s"),
     ("export_cached_s", "Exportación PNG en caché (mediana)", "<=", 0.05, "s"),
+    ("mixed_p95_ratio", "Callbacks p95 con 10 exportando / solo 50 interactivos", "<=", 2.0,
+     "x"),
+    ("mixed_errors", "Errores con 40 interactivos + 10 exportando", "<=", 0, ""),
 )
 
 
@@ -64,7 +67,22 @@ def _measured(results: dict) -> dict[str, float | None]:
         "csp_violations": len(browser.get("csp_violations", [])) if browser else None,
         "export_cold_s": _get(results, "exports", "cold_s", "median"),
         "export_cached_s": _get(results, "exports", "cached_memory_s", "median"),
+        **_mixed_measures(results),
     }
+
+
+def _mixed_measures(results: dict) -> dict[str, float | None]:
+    """Issue 12: callback p95 of "40 interactive + 10 export users" over the 50-user run's,
+    and the errors of the mixed run (interactive and export; a 503 with Retry-After is
+    an answer, not an error)."""
+    alone = _get(results, "load", "request_p95_ms")
+    mixed = _get(results, "load_mixed", "interactive", "request_p95_ms")
+    errors = None
+    if "load_mixed" in results:
+        errors = (_get(results, "load_mixed", "interactive", "errors", default=0)
+                  + _get(results, "load_mixed", "exports", "errors", default=0))
+    ratio = mixed / alone if alone and mixed is not None and not math.isnan(mixed) else None
+    return {"mixed_p95_ratio": ratio, "mixed_errors": errors}
 
 
 def _round(value: float) -> float:
@@ -139,6 +157,20 @@ def format_table(results: dict) -> str:
         lines.append(f"carga: {load['interactions_per_s']} interacciones/s, "
                      f"{load['requests_per_s']} peticiones/s, errores {load['errors']}, "
                      f"interacción p95 {load['interaction_p95_ms']} ms")
+    mixed = results.get("load_mixed")
+    if mixed and load and "request_p95_ms" in load:
+        inter, files = mixed["interactive"], mixed["exports"]
+        lines.append(f"solo 50 interactivos: callbacks p50/p95 {load['request_p50_ms']}/"
+                     f"{load['request_p95_ms']} ms")
+        lines.append(f"40 interactivos + 10 exportando: callbacks p50/p95 "
+                     f"{inter['request_p50_ms']}/{inter['request_p95_ms']} ms, interacción p95 "
+                     f"{inter['interaction_p95_ms']} ms, {inter['interactions_per_s']} "
+                     f"interacciones/s, errores {inter['errors']}")
+        lines.append(f"  exportaciones ({mixed.get('export_workers', 0)} workers RQ): "
+                     f"{files['files']} archivos ({files['files_per_s']}/s), archivo p50/p95 "
+                     f"{files['file_p50_s']}/{files['file_p95_s']} s, {files['busy_answers']} "
+                     f"respuestas 503 (p95 {files['busy_answer_p95_ms']} ms, Retry-After "
+                     f"mediana {files['retry_after_median_s']} s), errores {files['errors']}")
     exports = results.get("exports")
     if isinstance(exports, dict) and "naive_s" in exports:
         lines.append(f"exportación PNG: frío {_get(exports, 'cold_s', 'median')} s, "

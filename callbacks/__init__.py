@@ -10,10 +10,12 @@ calls. Features read what they show from :mod:`view`; only the URL hub
 from __future__ import annotations
 
 from callbacks import (
+    downloads,
     filters,
     headline,
     map,
     series,
+    share,
     sheet,
     shell,
     summary,
@@ -26,7 +28,8 @@ from callbacks import (
 __all__ = ["CACHEABLE_OUTPUTS", "DASHBOARD_FEATURES", "register_dashboard", "register_upload"]
 
 #: The dashboard's features, in registration order.
-DASHBOARD_FEATURES = (shell, url, filters, year, map, series, summary, headline, sheet, table)
+DASHBOARD_FEATURES = (shell, url, filters, year, map, series, summary, headline, sheet, table,
+                      downloads, share)
 
 #: First output (``id.prop``) of every dashboard server callback whose answer
 #: depends only on its request and the data version: a shared cache may answer

@@ -91,18 +91,23 @@ def headline_note(view: View, names: dict[str, str]) -> str:
             "puntos. Con dato: parte del peso con cifra al corte.")
 
 
-def headline_card() -> Any:
-    """The card; its content comes from this module's callback."""
-    body = [html.P(id=HEADLINE_NOTE, className="form-text mt-0 mb-2"),
-            html.Div(id=HEADLINE_BODY, className="headline-body table-responsive")]
+def headline_card(view: View | None = None, names: dict[str, str] | None = None) -> Any:
+    """The card, filled for ``view`` when given; this module's callback follows the state."""
+    table, note = _content(view, names or {}) if view is not None else (None, "")
+    body = [html.P(note, id=HEADLINE_NOTE, className="form-text mt-0 mb-2"),
+            html.Div(table, id=HEADLINE_BODY, className="headline-body table-responsive")]
     return card(None, "Avance ponderado", body, card_id="headline-card")
+
+
+def _content(view: View, names: dict[str, str]) -> tuple[Any, str]:
+    if view.headline.empty or not len(view.rows):
+        return html.P(view.message or "Sin indicadores para ponderar."), ""
+    return headline_table(view.headline), headline_note(view, names)
 
 
 def _update(stored: dict | None) -> tuple[Any, str]:
     view, _ = current_view(stored)
-    if view.headline.empty or not len(view.rows):
-        return html.P(view.message or "Sin indicadores para ponderar."), ""
-    return headline_table(view.headline), headline_note(view, get_geo_context().names)
+    return _content(view, get_geo_context().names)
 
 
 def register(app) -> None:

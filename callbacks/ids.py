@@ -21,11 +21,9 @@ from callbacks.filters import (
 from callbacks.headline import HEADLINE_BODY, HEADLINE_NOTE
 from callbacks.map import (
     ADD_TO_SELECTION,
-    MAP_BOXES,
     MAP_CARD_TITLE,
     MAP_CLEAR,
     MAP_CLICK_STORE,
-    MAP_FRAMED,
     MAP_FRAMING,
     MAP_GRAPH,
     MAP_LAYERS,
@@ -64,11 +62,9 @@ __all__ = [
     "HEADLINE_NOTE",
     "LOCALITY_GRID",
     "LOCALITY_TITLE",
-    "MAP_BOXES",
     "MAP_CARD_TITLE",
     "MAP_CLEAR",
     "MAP_CLICK_STORE",
-    "MAP_FRAMED",
     "MAP_FRAMING",
     "MAP_GRAPH",
     "MAP_LAYERS",

@@ -1,11 +1,12 @@
 """The locality map card: geometry once per page load, then value-only patches.
 
-:func:`base_map_figure` builds the figure (with the display geometry) that the
-layout embeds, once per data version; afterwards every state change returns a
-``dash.Patch`` of the paths in :func:`map_patch_payload` (values, colours, hover
-text, outlines, overlay visibility and the drawn state). The framing switch
-(urban area or whole district) runs in the browser: MapLibre fits the box to
-the map's real size, on a laptop or a phone. No callback here sends ``geojson``.
+:func:`base_map_figure` builds the figure (the vector ``geo`` map of
+:mod:`layers.geo_map`, the same one the exports print) that the layout embeds,
+once per data version; afterwards every state change returns a ``dash.Patch``
+of the paths in :func:`map_patch_payload`: values, colours, labels, hover text,
+outlines, overlay visibility, the framing (urban area or whole district, also
+in the URL as ``encuadre``) and the drawn state. No callback here sends
+``geojson``.
 
 A click on a locality selects it; with Shift, Ctrl or Cmd held (recorded by
 ``assets/map_modifiers.js``) or with "Añadir a la selección" switched on, it is
@@ -14,6 +15,7 @@ added to (or removed from) the selection.
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -23,11 +25,20 @@ import plotly.io as pio
 from dash import Input, Output, Patch, State, dcc, html
 
 from callbacks.components import card, graph_config
+from callbacks.downloads import download_menu
 from callbacks.shell import STATE_STORE, current_view
-from layers import apply_patch_payload, build_screen_map, map_values_patch_payload, value_scale
-from layers.choropleth import VALUES_TRACE
+from layers import (
+    apply_patch_payload,
+    build_geo_map,
+    framing_payload,
+    map_values_patch_payload,
+    value_scale,
+)
+from layers.choropleth import LABELS_TRACE, VALUES_TRACE
+from layers.geo_map import SCREEN_LABEL_AREAS
 from layers.titles import describe_selection
 from view import (
+    FRAMINGS,
     OVERLAY_LABELS,
     GeoContext,
     Snapshot,
@@ -40,24 +51,21 @@ from view import get_geo_context as geo_context
 
 __all__ = [
     "ADD_TO_SELECTION",
-    "FIT_BOUNDS_JS",
-    "MAP_BOXES",
     "MAP_CARD_TITLE",
     "MAP_CLEAR",
     "MAP_CLICK_STORE",
-    "MAP_FRAMED",
     "MAP_FRAMING",
     "MAP_GRAPH",
     "MAP_LAYERS",
     "MAP_NOTE",
     "MAP_SIZE",
     "OVERLAY_TRACES",
-    "POLYGONS_UID",
     "base_map_figure",
     "drawn_state",
-    "framing_boxes",
+    "framing_payloads",
     "layer_options",
     "map_card",
+    "map_figure",
     "map_patch_payload",
     "map_title",
     "register",
@@ -69,20 +77,14 @@ MAP_CLEAR = "map-clear"
 MAP_NOTE = "map-note"
 MAP_LAYERS = "map-layers"
 MAP_FRAMING = "map-framing"
-#: ``dcc.Store`` with the framing boxes (see :func:`framing_boxes`).
-MAP_BOXES = "map-boxes"
-#: ``dcc.Store`` the framing clientside callback writes (the framing applied).
-MAP_FRAMED = "map-framed"
 #: ``dcc.Store`` a clientside callback fills with ``{"code", "additive", "ts"}`` on click.
 MAP_CLICK_STORE = "map-click-store"
 ADD_TO_SELECTION = "map-add-to-selection"
 
-#: Plot size (px) the map's zoom is fitted to (the map card on a 1366 px screen).
-MAP_SIZE = (620, 470)
-#: Trace uid of the polygons (their MapLibre layers stay under the overlays).
-POLYGONS_UID = "localidades"
-#: Index of each overlay trace in the dashboard map (after the values trace).
-OVERLAY_TRACES = {key: VALUES_TRACE + 1 + i for i, key in enumerate(OVERLAY_LABELS)}
+#: Plot size (px) the map is laid out for (the map card on a 1366 px screen).
+MAP_SIZE = (620, 560)
+#: Index of each overlay trace in the dashboard map (after the values and labels).
+OVERLAY_TRACES = {key: LABELS_TRACE + 1 + i for i, key in enumerate(OVERLAY_LABELS)}
 
 HELP = (
     "Pulse una localidad para filtrar la serie, el resumen y la tabla; púlsela de nuevo "
@@ -104,58 +106,66 @@ def drawn_state(state: ViewState) -> dict[str, Any]:
     drawn figure (a browser test) can tell which state it shows."""
     return {"indicator": state.indicator, "year": state.year, "quarter": state.quarter,
             "measure": state.measure, "localities": list(state.localities),
-            "layers": list(state.layers)}
+            "layers": list(state.layers), "framing": state.framing}
 
 
-def map_patch_payload(view: View, names: dict[str, str]) -> dict[tuple, Any]:
+#: Share of the card's width the map may take; the colour bar and legend sit beside it.
+#: The map keeps its aspect and centres in that share, on a laptop as on a phone.
+MAP_SHARE = 0.78
+
+
+def _figure(values: pd.DataFrame, scale: Any, unit: str, measure: str, geo: GeoContext,
+            framing: str) -> dict[str, Any]:
+    figure = build_geo_map(
+        geo.geojson, values, geo.names, measure=measure, scale=scale,
+        label_points=geo.label_points, framing=framing, bounds=geo.bounds,
+        overlays=geo.overlay_traces(), unit=unit, size=MAP_SIZE,
+        label_areas=SCREEN_LABEL_AREAS,
+    ).to_plotly_json()
+    layout = figure["layout"]
+    layout["geo"]["domain"]["x"] = [0, MAP_SHARE]
+    layout["legend"].update(x=MAP_SHARE + 0.02, y=0.02, yanchor="bottom")
+    figure["data"][VALUES_TRACE]["colorbar"].update(x=MAP_SHARE + 0.02, xanchor="left")
+    return figure
+
+
+@functools.lru_cache(maxsize=4)
+def framing_payloads(geo: GeoContext) -> dict[str, dict[tuple, Any]]:
+    """``{framing: payload}``: what each framing sets on the map (built once per
+    geometry: the window, label places and names, never values)."""
+    empty = pd.DataFrame(columns=["locality_code", "value", "target", "pct", "brecha",
+                                  "status"])
+    scale = value_scale(empty, "avance")
+    out = {}
+    for framing in FRAMINGS:
+        payload = framing_payload(_figure(empty, scale, "", "avance", geo, framing))
+        payload[("layout", "uirevision")] = framing  # a new framing resets any zoom
+        out[framing] = payload
+    return out
+
+
+def map_patch_payload(view: View, geo: GeoContext) -> dict[tuple, Any]:
     """Every path a state change sets on the dashboard map (never geometry).
 
-    The value paths of :func:`layers.choropleth.map_values_patch_payload` plus
-    ``data[i].visible`` of each overlay (on when its id is in ``state.layers``),
-    ``data[0].showscale`` (no colour bar when no product matches) and
-    ``layout.meta.state`` (:func:`drawn_state`).
+    The framing's paths (:func:`framing_payloads`), the value and label paths of
+    :func:`layers.choropleth.map_values_patch_payload`, ``data[i].visible`` of
+    each overlay (on when its id is in ``state.layers``), ``data[0].showscale``
+    (no colour bar when no indicator matches) and ``layout.meta.state``
+    (:func:`drawn_state`).
     """
+    framing = framing_payloads(geo)[view.state.framing]
     values, scale, unit = _values_and_scale(view)
-    payload = map_values_patch_payload(
-        values, names, view.state.measure, scale, unit, selected=view.state.localities
-    )
+    payload = dict(framing)
+    payload.update(map_values_patch_payload(
+        values, geo.names, view.state.measure, scale, unit, selected=view.state.localities,
+        labels=True, label_headings=framing[("layout", "meta", "label_headings")],
+    ))
     for key, index in OVERLAY_TRACES.items():
         payload[("data", index, "visible")] = key in view.state.layers
     payload[("data", VALUES_TRACE, "showscale")] = not view.empty
     payload[("layout", "meta", "state")] = drawn_state(view.state)
     return payload
 
-
-def framing_boxes(geo: GeoContext) -> dict[str, list[list[float]]]:
-    """``{framing: [[west, south], [east, north]]}`` of each framing, padded, for MapLibre."""
-    boxes = {}
-    for framing, bounds in geo.bounds.items():
-        box = bounds.padded(0.02)
-        boxes[framing] = [[round(box.west, 5), round(box.south, 5)],
-                          [round(box.east, 5), round(box.north, 5)]]
-    return boxes
-
-
-#: Fits the map to the chosen framing once the map exists (retrying while it loads);
-#: then marks the graph ``data-framed="<framing>"``.
-FIT_BOUNDS_JS = """
-function(framing, boxes) {
-    const box = boxes[framing] || boxes["urbana"];
-    let tries = 0;
-    function fit() {
-        const gd = document.querySelector("#%(graph)s .js-plotly-plot");
-        const subplot = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-        if (!subplot || !subplot.map || !subplot.map.loaded()) {
-            if (tries++ < 50) { setTimeout(fit, 200); }
-            return;
-        }
-        subplot.map.fitBounds(box, {padding: 8, animate: false});
-        gd.setAttribute("data-framed", framing);
-    }
-    fit();
-    return framing;
-}
-"""
 
 _CLICK_JS = """
 function(clickData, addToggle) {
@@ -174,22 +184,19 @@ function(clickData, addToggle) {
 """
 
 
+def map_figure(view: View, geo: GeoContext) -> dict[str, Any]:
+    """The whole map of ``view`` as a figure dict (geometry included): what the page
+    embeds for its default state, and what an embedded map shows."""
+    values, scale, unit = _values_and_scale(view)
+    figure = _figure(values, scale, unit, view.state.measure, geo, view.state.framing)
+    apply_patch_payload(figure, map_patch_payload(view, geo))
+    figure["layout"]["dragmode"] = "pan"
+    return figure
+
+
 def _build_base_figure(snapshot: Snapshot, geo: GeoContext) -> str:
     view = cached_view(snapshot.default_state, snapshot.catalog)
-    values, scale, unit = _values_and_scale(view)
-    figure = build_screen_map(
-        geo.geojson, values, geo.names, measure=view.state.measure, scale=scale,
-        framing="urbana", bounds=geo.bounds, overlays=geo.overlay_traces("map"), unit=unit,
-        size=MAP_SIZE,
-    )
-    apply_patch_payload(figure, map_patch_payload(view, geo.names))
-    # Stable uids name the MapLibre layers ("plotly-trace-layer-<uid>-<kind>"), so
-    # assets/map_overlays.js can keep the overlays above the polygons after every
-    # redraw (Plotly may re-create a trace's layers in any order).
-    for key, index in OVERLAY_TRACES.items():
-        figure["data"][index]["uid"] = key
-    figure["data"][VALUES_TRACE]["uid"] = POLYGONS_UID
-    return pio.json.to_json_plotly(figure)
+    return pio.json.to_json_plotly(map_figure(view, geo))
 
 
 def base_map_figure(snapshot: Snapshot | None = None) -> dict[str, Any]:
@@ -230,7 +237,7 @@ def _product_layer(view: View) -> str | None:
 
 
 def map_card(snapshot: Snapshot, geo: GeoContext) -> dbc.Card:
-    """The card with the base figure (geometry included) and the framing boxes."""
+    """The card with the base figure (geometry included)."""
     state = snapshot.default_state
     controls = html.Div(
         [
@@ -258,24 +265,26 @@ def map_card(snapshot: Snapshot, geo: GeoContext) -> dbc.Card:
     )
     body = [
         html.Div(id=MAP_NOTE, className="map-note", role="note"),
-        dcc.Graph(
+        html.Div(dcc.Graph(  # the slot holds the map's height while plotly.js loads
             id=MAP_GRAPH, figure=base_map_figure(snapshot), className="map-graph",
             responsive=True, style={"height": "var(--bti-map-height)"},
             config=graph_config("mapa-localidades", scrollZoom=False),
-        ),
+        ), className="graph-slot map-slot"),
         controls,
         html.P(HELP, className="form-text mb-0"),
         dcc.Store(id=MAP_CLICK_STORE),
-        dcc.Store(id=MAP_BOXES, data=framing_boxes(geo)),
-        dcc.Store(id=MAP_FRAMED),
     ]
-    return card(MAP_CARD_TITLE, "Mapa por localidad", body, card_id="map-card")
+    view = cached_view(state, snapshot.catalog)
+    title, subtitle = map_title(view, geo.names)  # the first paint has its final title
+    heading = [title, html.Small(subtitle, className="card-subtitle d-block text-muted")]
+    return card(MAP_CARD_TITLE, heading, body, card_id="map-card",
+                tools=download_menu("mapa"))
 
 
 def _update_map(stored):
     geo = geo_context()
     view, _ = current_view(stored)
-    patch = apply_patch_payload(Patch(), map_patch_payload(view, geo.names))
+    patch = apply_patch_payload(Patch(), map_patch_payload(view, geo))
     title, subtitle = map_title(view, geo.names)
     note = view.message or view.map_note
     heading = [title, html.Small(subtitle, className="card-subtitle d-block text-muted")]
@@ -283,7 +292,7 @@ def _update_map(stored):
 
 
 def register(app) -> None:
-    """Attach the map's callbacks to ``app``: click, framing (clientside) and update."""
+    """Attach the map's callbacks to ``app``: click (clientside) and update."""
     app.clientside_callback(
         _CLICK_JS,
         Output(MAP_CLICK_STORE, "data"),
@@ -291,12 +300,6 @@ def register(app) -> None:
         Input(MAP_GRAPH, "clickData"),
         State(ADD_TO_SELECTION, "value"),
         prevent_initial_call=True,
-    )
-    app.clientside_callback(
-        FIT_BOUNDS_JS % {"graph": MAP_GRAPH},
-        Output(MAP_FRAMED, "data"),
-        Input(MAP_FRAMING, "value"),
-        State(MAP_BOXES, "data"),
     )
     app.callback(
         Output(MAP_GRAPH, "figure"),

@@ -9,6 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, dcc, html
 
 from callbacks.components import card, graph_config
+from callbacks.downloads import download_menu
 from callbacks.shell import STATE_STORE, current_view
 from layers import build_series
 from layers.theme import INK_MUTED, template_json
@@ -69,8 +70,8 @@ def series_figure(view: View, names: dict[str, str], last_year: int | None = Non
     return figure
 
 
-def series_title(view: View, names: dict[str, str]) -> tuple[str, str]:
-    """Title and subtitle of the series card."""
+def series_title(view: View, names: dict[str, str], *, hint: bool = True) -> tuple[str, str]:
+    """Title and subtitle of the series card (``hint``: say a click moves the map)."""
     if view.empty or view.indicator is None:
         return "Serie 2023-2032", ""
     by_locality = bool(view.indicator["by_locality"])
@@ -79,14 +80,22 @@ def series_title(view: View, names: dict[str, str]) -> tuple[str, str]:
         "serie", indicator=f"{view.indicator['code']} {view.indicator['name']}",
         unit=view.indicator["unit"], year=view.cut.label, locality_names=chosen,
     )
-    return title, subtitle + " · Pulse un año para verlo en el mapa"
+    return title, subtitle + (" · Pulse un año para verlo en el mapa" if hint else "")
 
 
-def series_card() -> dbc.Card:
-    """The card; its figure comes from :func:`series_figure`."""
-    graph = dcc.Graph(id=SERIES_GRAPH, className="series-graph", responsive=True,
-                      style={"height": "var(--bti-series-height)"}, config=graph_config("serie"))
-    return card(SERIES_CARD_TITLE, "Serie 2023-2032", [graph], card_id="series-card")
+def series_card(view: View | None = None, names: dict[str, str] | None = None) -> dbc.Card:
+    """The card, drawn for ``view`` when given; its callback follows the state."""
+    figure, title = None, "Serie 2023-2032"
+    if view is not None:
+        figure = series_figure(view, names or {})
+        heading, subtitle = series_title(view, names or {})
+        title = [heading, html.Small(subtitle, className="card-subtitle d-block text-muted")]
+    graph = html.Div(dcc.Graph(id=SERIES_GRAPH, figure=figure, className="series-graph",
+                               responsive=True, style={"height": "var(--bti-series-height)"},
+                               config=graph_config("serie")),
+                     className="graph-slot series-slot")
+    return card(SERIES_CARD_TITLE, title, [graph], card_id="series-card",
+                tools=download_menu("serie"))
 
 
 def _update_series(stored: dict | None) -> tuple[Any, Any]:

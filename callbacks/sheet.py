@@ -140,10 +140,11 @@ def sheet_content(view: View, names: dict[str, str] | None = None) -> tuple[str,
     return f"Ficha del indicador {facts['code']}: {facts['name']}", body
 
 
-def sheet_card() -> Any:
-    """The card; its content comes from this module's callback."""
-    return card(SHEET_TITLE, "Ficha del indicador", [html.Div(id=SHEET_BODY)],
-                card_id="sheet-card")
+def sheet_card(view: View | None = None, names: dict[str, str] | None = None) -> Any:
+    """The card, filled for ``view`` when given; this module's callback follows the state."""
+    title, body = sheet_content(view, names or {}) if view is not None else (
+        "Ficha del indicador", [])
+    return card(SHEET_TITLE, title, [html.Div(body, id=SHEET_BODY)], card_id="sheet-card")
 
 
 def _update(stored: dict | None) -> tuple[str, list]:

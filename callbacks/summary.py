@@ -15,11 +15,12 @@ import pandas as pd
 from dash import Input, Output, dcc, html
 
 from callbacks.components import card, graph_config
+from callbacks.downloads import download_menu
 from callbacks.series import empty_figure
 from callbacks.shell import STATE_STORE, current_view
 from data.config import SEMAFORO
 from data.schema import STATUS_LABELS, STATUSES
-from layers import build_status_bars
+from layers import build_status_bars, entity_labels
 from layers.formatting import format_number, format_percent, join_names
 from layers.theme import STATUS_SYMBOLS
 from view import View, get_geo_context
@@ -90,11 +91,14 @@ def status_bars_figure(counts: pd.DataFrame, group: str) -> dict[str, Any]:
     if counts is None or counts.empty:
         return empty_figure("Ningún indicador cumple los filtros.")
     _attribute, key, noun = GROUPS[group]
+    if group == "entidad":
+        counts = entity_labels(counts)
     figure = build_status_bars(counts, key, by_label=noun)
     layout = figure["layout"]
     layout["showlegend"] = False  # the tiles above are its legend; each segment has its symbol
     layout["margin"] = {**layout["margin"], "t": 12, "r": 8}
-    layout["height"] = max(240, 110 + 30 * len(counts))
+    lines = max((str(label).count("<br>") + 1 for label in counts["label"]), default=1)
+    layout["height"] = max(240, 60 + (22 + 14 * lines) * len(counts))
     return figure
 
 
@@ -122,22 +126,28 @@ def _summary(view: View, group: str) -> tuple[list, dict[str, Any]]:
     return [dbc.Row(tiles, className="g-2")], status_bars_figure(getattr(view, attribute), group)
 
 
-def status_card() -> dbc.Card:
-    """The card; its content comes from this module's callback."""
+def status_card(view: View | None = None, names: dict[str, str] | None = None) -> dbc.Card:
+    """The card, filled for ``view`` when given (the first paint keeps its size; the
+    module's callback then follows the page's state)."""
+    tiles, figure = _summary(view, "entidad") if view is not None else ([], None)
+    note = summary_note(view, names or {}) if view is not None else ""
+    height = (figure or {}).get("layout", {}).get("height", 240)
     body = [
-        html.P(id=SUMMARY_NOTE, className="form-text mt-0 mb-2"),
-        html.Div(id=SUMMARY_KPIS, className="summary-kpis mb-2"),
+        html.P(note, id=SUMMARY_NOTE, className="form-text mt-0 mb-2"),
+        html.Div(tiles, id=SUMMARY_KPIS, className="summary-kpis mb-2"),
         dbc.RadioItems(
             id=SUMMARY_GROUP,
             options=[{"label": "Por entidad", "value": "entidad"},
                      {"label": "Por eje", "value": "eje"}],
             value="entidad", inline=True, className="summary-group",
         ),
-        dcc.Graph(id=SUMMARY_GRAPH, className="summary-graph", responsive=False,
-                  config=graph_config("estado-productos", displayModeBar=False,
-                                      responsive=False)),
+        html.Div(dcc.Graph(id=SUMMARY_GRAPH, figure=figure, className="summary-graph",
+                           responsive=True,
+                           config=graph_config("estado-indicadores", displayModeBar=False)),
+                 className="graph-slot", style={"minHeight": f"{height}px"}),
     ]
-    return card(None, "Semáforo de los indicadores", body, card_id="status-card")
+    return card(None, "Semáforo de los indicadores", body, card_id="status-card",
+                tools=download_menu("entidades"))
 
 
 def summary_note(view: View, names: dict[str, str]) -> str:

@@ -24,6 +24,7 @@ import pandas as pd
 from dash import Input, Output, Patch, html
 
 from callbacks.components import card
+from callbacks.downloads import download_menu
 from callbacks.shell import STATE_STORE, current_view
 from data.schema import STATUSES
 from layers.formatting import format_number, format_percent, format_points, format_value, join_names
@@ -36,12 +37,15 @@ __all__ = [
     "LOCALE_TEXT",
     "LOCALITY_GRID",
     "LOCALITY_TITLE",
+    "OPTIONAL_COLUMNS",
+    "TABLE_COLUMNS",
     "TABLE_GRID",
     "TABLE_SEARCH",
     "TABLE_TITLE",
     "city_rows",
     "city_title",
     "column_defs",
+    "column_visibility_patch",
     "locality_column_defs",
     "locality_rows",
     "locality_title",
@@ -61,6 +65,12 @@ CITY_GRID = "table-city-grid"
 CITY_TITLE = "table-city-title"
 TABLE_SEARCH = "table-search"
 TABLE_TITLE = "table-title"
+#: Checklist of the optional columns of the indicator grids ("Columnas").
+TABLE_COLUMNS = "table-columns"
+#: Columns a reader may add (field -> label); they start hidden.
+OPTIONAL_COLUMNS = {"gap": "Brecha", "kind": "Tipo · periodicidad", "axis": "Eje",
+                    "product": "Producto", "entity_name": "Entidad (nombre completo)",
+                    "account": "Último reporte"}
 _TYPES = {"SUMA": "Suma", "CRECIENTE": "Creciente", "DECRECIENTE": "Decreciente",
           "CONSTANTE": "Constante"}
 
@@ -172,32 +182,48 @@ def locality_title(view: View) -> str:
             f"corte {view.cut.label}")
 
 
-def column_defs(with_place: bool = False) -> list[dict[str, Any]]:
+def column_defs(with_place: bool = False, shown: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """Columns of the indicator grids; the locality column (index 1) shows ``with_place``.
 
-    The indicator wraps; the gap, type, axis, product and account columns start
-    hidden (the "Columnas" menu of the grid shows them).
+    The indicator wraps; the :data:`OPTIONAL_COLUMNS` start hidden unless in
+    ``shown`` (the "Columnas" chooser adds them).
     """
     columns = [
         {"field": "indicator", "headerName": "Indicador", "minWidth": 240, "flex": 3,
          "wrapText": True, "autoHeight": True, "tooltipField": "product", "pinned": "left"},
         {"field": "entity", "headerName": "Entidad", "minWidth": 90, "maxWidth": 120,
          "tooltipField": "entity_name"},
-        {"field": "status_label", "headerName": "Semáforo", "minWidth": 140, "flex": 1,
+        {"field": "status_label", "headerName": "Semáforo", "minWidth": 158, "flex": 1,
          "cellClassRules": _STATUS_CLASSES},
         {"field": "pct", "headerName": "Avance en el periodo", **_NUMBER},
         {"field": "value", "headerName": "Avance a la fecha", **_NUMBER, "maxWidth": 170},
         {"field": "target", "headerName": "Meta a la fecha", **_NUMBER, "maxWidth": 170},
-        {"field": "gap", "headerName": "Brecha", **_NUMBER, "hide": True},
-        {"field": "kind", "headerName": "Tipo · periodicidad", "minWidth": 170, "hide": True},
-        {"field": "axis", "headerName": "Eje", "minWidth": 150, "hide": True},
-        {"field": "product", "headerName": "Producto", "minWidth": 220, "hide": True},
+        {"field": "gap", "headerName": "Brecha", **_NUMBER},
+        {"field": "kind", "headerName": "Tipo · periodicidad", "minWidth": 170},
+        {"field": "axis", "headerName": "Eje", "minWidth": 150},
+        {"field": "product", "headerName": "Producto", "minWidth": 220, "wrapText": True,
+         "autoHeight": True},
+        {"field": "entity_name", "headerName": "Entidad (nombre)", "minWidth": 240,
+         "wrapText": True, "autoHeight": True},
         {"field": "account", "headerName": "Último reporte", "minWidth": 260, "flex": 2,
-         "wrapText": True, "autoHeight": True, "hide": True},
+         "wrapText": True, "autoHeight": True},
     ]
+    for column in columns:
+        if column["field"] in OPTIONAL_COLUMNS:
+            column["hide"] = column["field"] not in shown
     columns.insert(1, {"field": "place", "headerName": "Localidad", "minWidth": 120,
                        "maxWidth": 170, "hide": not with_place})
     return columns
+
+
+def column_visibility_patch(shown: list[str] | None) -> Patch:
+    """A ``Patch`` of ``columnDefs`` showing the optional columns in ``shown`` only."""
+    shown = tuple(shown or ())
+    patch = Patch()
+    for index, column in enumerate(column_defs()):
+        if column["field"] in OPTIONAL_COLUMNS:
+            patch[index]["hide"] = column["field"] not in shown
+    return patch
 
 
 def place_column_patch(with_place: bool) -> Patch:
@@ -259,9 +285,11 @@ def _grid(grid_id: str, row_id: str, height: str, columns: list[dict]) -> dag.Ag
         rowData=[],
         columnDefs=columns,
         getRowId=f"params.data.{row_id}",
-        defaultColDef={"sortable": True, "resizable": True, "filter": True},
+        defaultColDef={"sortable": True, "resizable": True, "filter": True,
+                       "wrapHeaderText": True, "autoHeaderHeight": True},
         dashGridOptions={
             "quickFilterText": "",
+            "includeHiddenColumnsInQuickFilter": True,
             "localeText": LOCALE_TEXT,
             "rowClassRules": {"row-current-product": "params.data.selected"},
             "tooltipShowDelay": 300,
@@ -282,6 +310,13 @@ def table_card() -> dbc.Card:
     )
     search_label = html.Label("Buscar en las tablas", htmlFor=TABLE_SEARCH,
                               className="visually-hidden")
+    chooser = html.Details([
+        html.Summary("Columnas", className="btn btn-sm btn-outline-secondary download-summary"),
+        html.Div(dbc.Checklist(id=TABLE_COLUMNS, value=[],
+                               options=[{"label": label, "value": field}
+                                        for field, label in OPTIONAL_COLUMNS.items()]),
+                 className="share-body columns-body"),
+    ], className="download-menu columns-menu")
     indicators = html.Div([
         html.P(id=TABLE_TITLE, className="form-text mt-2 mb-2"),
         _grid(TABLE_GRID, "row_id", "460px", column_defs()),
@@ -300,7 +335,7 @@ def table_card() -> dbc.Card:
     ])
     body = [
         search_label,
-        search,
+        html.Div([search, chooser], className="table-tools"),
         dbc.Tabs(
             [dbc.Tab(indicators, label="Indicadores", tab_id="indicadores"),
              dbc.Tab(localities, label="Localidades (datos del mapa)", tab_id="localidades"),
@@ -308,7 +343,7 @@ def table_card() -> dbc.Card:
             active_tab="indicadores",
         ),
     ]
-    return card(None, "Tablas", body, card_id="table-card")
+    return card(None, "Tablas", body, card_id="table-card", tools=download_menu("tabla"))
 
 
 def _update_tables(stored: dict | None) -> tuple[Any, ...]:
@@ -319,6 +354,10 @@ def _update_tables(stored: dict | None) -> tuple[Any, ...]:
         table_title(view, names), locality_rows(view, names), locality_title(view),
         city_rows(view), city_title(view),
     )
+
+
+def _show_columns(shown: list[str] | None) -> tuple[Patch, Patch]:
+    return column_visibility_patch(shown), column_visibility_patch(shown)
 
 
 def _search_tables(text: str | None) -> tuple[Patch, Patch, Patch]:
@@ -340,6 +379,12 @@ def register(app) -> None:
         Output(CITY_TITLE, "children"),
         Input(STATE_STORE, "data"),
     )(_update_tables)
+    app.callback(
+        Output(TABLE_GRID, "columnDefs", allow_duplicate=True),
+        Output(CITY_GRID, "columnDefs"),
+        Input(TABLE_COLUMNS, "value"),
+        prevent_initial_call=True,
+    )(_show_columns)
     app.callback(
         Output(TABLE_GRID, "dashGridOptions"),
         Output(LOCALITY_GRID, "dashGridOptions"),

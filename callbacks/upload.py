@@ -3,15 +3,18 @@
 The page is its own Dash app on the same server (mounted by ``app.factory``).
 The server keeps nothing between steps: the browser holds the file (the
 ``dcc.Upload`` contents) and a small pending record (version previewed against,
-SHA-256 of the file). Confirming re-checks the same file and publishes it only
-if no other publication landed since the preview (else a conflict message).
-Every step is :mod:`data.submit`, the use case the API shares.
+SHA-256 of the file, and an idempotency key drawn for this preview). Confirming
+re-checks the same file and publishes it only if no other publication landed
+since the preview (else a conflict message); the key makes a double click on
+«Confirmar y publicar», or a retry after a lost answer, publish once. Every
+step is :mod:`data.submit`, the use case the API shares.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import uuid
 from dataclasses import dataclass, field
 
 import dash_ag_grid as dag
@@ -19,6 +22,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 
 from data import repository
+from data.config import load_settings
 from data.reports import CHANGE_LABELS, MAX_BYTES, issue_json
 from data.schema import FIRST_YEAR, LAST_YEAR
 from data.submit import SubmitError, check_submission, publish_submission
@@ -33,7 +37,9 @@ __all__ = [
     "UPLOAD_OUTCOME",
     "UPLOAD_PENDING",
     "UPLOAD_RESULT",
+    "UPLOAD_STORE_NOTICE",
     "UPLOAD_TOKEN",
+    "UPLOAD_TOKENS_NOTICE",
     "UPLOAD_VERSION",
     "UploadCheck",
     "check_upload",
@@ -41,6 +47,9 @@ __all__ = [
     "decode_contents",
     "register",
     "render_check",
+    "store_notice",
+    "template_links",
+    "tokens_notice",
     "upload_layout",
     "version_text",
 ]
@@ -53,6 +62,8 @@ UPLOAD_CONFIRM = "upload-confirm"
 UPLOAD_PENDING = "upload-pending"
 UPLOAD_OUTCOME = "upload-outcome"
 UPLOAD_VERSION = "upload-version"
+UPLOAD_STORE_NOTICE = "upload-store-notice"
+UPLOAD_TOKENS_NOTICE = "upload-tokens-notice"
 
 #: Largest file the browser lets through (the server checks again).
 UPLOAD_MAX_BYTES = MAX_BYTES
@@ -109,7 +120,7 @@ def check_upload(token: str | None, contents: str | None, filename: str | None
                f"{summary['changed']} cambiados y {summary['same']} sin cambio. Revise la "
                "vista previa y confirme para publicarlo.")
     pending = {"base_version": submission.base_version, "sha256": parsed.sha256,
-               "file_name": parsed.file_name}
+               "file_name": parsed.file_name, "key": f"subir-{uuid.uuid4().hex}"}
     warnings = sorted((issue_json(i) for i in parsed.warnings),
                       key=lambda w: (w["row"] is None, w["row"] or 0))
     return UploadCheck(True, message, preview=_preview_rows(submission.preview),
@@ -118,7 +129,12 @@ def check_upload(token: str | None, contents: str | None, filename: str | None
 
 def confirm_upload(token: str | None, contents: str | None, filename: str | None,
                    note: str | None, pending: dict | None) -> tuple[bool, str]:
-    """Publish the previewed file: ``(published, Spanish message)``."""
+    """Publish the previewed file: ``(published, Spanish message)``.
+
+    The preview's key (``pending["key"]``) goes with the publication: a second
+    confirmation of the same preview (double click, retry) answers the first
+    version instead of publishing again.
+    """
     if not pending:
         return False, "Primero cargue y revise un archivo."
     try:
@@ -126,13 +142,60 @@ def confirm_upload(token: str | None, contents: str | None, filename: str | None
         if submission.parsed.sha256 != pending.get("sha256"):
             return False, ("El archivo cambió desde la vista previa; cárguelo y revíselo de "
                            "nuevo.")
-        record = publish_submission(submission, note=(note or "")[:2000],
-                                    expected_version=pending.get("base_version"))
+        record = publish_submission(submission, note=note or "",
+                                    expected_version=pending.get("base_version"),
+                                    idempotency_key=pending.get("key"))
     except SubmitError as error:
         return False, _refused(error).message
+    if record.replayed:
+        return True, (f"Este archivo ya quedó publicado como versión v{record.version_id} "
+                      f"(corte {record.cutoff_date.isoformat()}); no se publicó de nuevo.")
     return True, (f"Publicado como versión v{record.version_id} (corte "
                   f"{record.cutoff_date.isoformat()}): {record.rows_added} valores nuevos y "
                   f"{record.rows_changed} cambiados. El tablero ya muestra esta versión.")
+
+
+def store_notice():
+    """A warning while the store does not answer (publishing fails then), else None."""
+    repository.get_catalog()  # re-checks the store at most once per second
+    status = repository.store_status()
+    if status.available:
+        return None
+    return dbc.Alert("El almacén de datos no responde en este momento: puede revisar su "
+                     "archivo, pero la publicación fallará. Intente publicar de nuevo en unos "
+                     "minutos.", color="danger", id=UPLOAD_STORE_NOTICE)
+
+
+def tokens_notice():
+    """When this server has no upload tokens, say so plainly and where they come from."""
+    settings = load_settings()
+    if settings.tokens or settings.admin_token:
+        return None
+    return dbc.Alert([
+        html.Strong("Este servidor todavía no recibe reportes. "),
+        "No tiene tokens de carga configurados, así que ningún token funcionará aquí. La Alta "
+        "Consejería Distrital de TIC entrega a cada entidad su token y lo registra en el "
+        "servidor (variable BOGOTA_TI_TOKENS, una pareja entidad:token por entidad). Puede "
+        "descargar la plantilla de su entidad y revisar su archivo mientras tanto.",
+    ], color="warning", id=UPLOAD_TOKENS_NOTICE)
+
+
+def template_links() -> html.Div:
+    """Links to the follow-up template of each entity (and of all of them)."""
+    entities = repository.get_catalog().entities.sort_values("name")
+    return html.Details([
+        html.Summary("Descargar la plantilla de seguimiento (Excel)"),
+        html.P("La plantilla trae los indicadores vigentes de la entidad, una fila por "
+               "indicador y localidad, con columnas por trimestre para el valor y el texto. "
+               "Llénela y cárguela aquí sin cambiar los encabezados.", className="small mb-1"),
+        html.Ul([html.Li(html.A(f"{r.name} ({r.acronym})",
+                                href=f"/plantillas/seguimiento.xlsx?entidad={r.entity_id}",
+                                download=""))
+                 for r in entities.itertuples(index=False)]
+                + [html.Li(html.A("Todas las entidades", href="/plantillas/seguimiento.xlsx",
+                                  download=""))],
+                className="small template-list"),
+    ], className="template-menu mb-3")
 
 
 def version_text() -> list:
@@ -229,13 +292,16 @@ def upload_layout() -> html.Div:
         [
             html.A("← Volver al tablero", href="/", className="small"),
             html.H1("Cargar reporte de avance", className="h3 mt-2"),
+            store_notice(),
+            tokens_notice(),
             html.P(version_text(), id=UPLOAD_VERSION, className="mb-1"),
             html.P(_FORMAT_HELP, className="text-body-secondary"),
+            template_links(),
             dbc.Row(
                 [
                     dbc.Col([
                         dbc.Label("Token de carga de su entidad", html_for=UPLOAD_TOKEN),
-                        dbc.Input(id=UPLOAD_TOKEN, type="password", debounce=True,
+                        dbc.Input(id=UPLOAD_TOKEN, type="password", debounce=400,
                                   autocomplete="off", placeholder="Pegue aquí su token"),
                     ], md=5),
                     dbc.Col([
@@ -251,7 +317,7 @@ def upload_layout() -> html.Div:
                 children=html.Div(["Arrastre aquí su archivo o ",
                                    html.Span("elíjalo", className="text-primary "
                                              "text-decoration-underline")]),
-                accept=".csv,.xlsx",
+                accept=".csv,.xlsx,.xlsb",
                 max_size=UPLOAD_MAX_BYTES,
                 multiple=False,
                 className="upload-drop border border-2 rounded p-4 text-center mb-3",
@@ -262,9 +328,9 @@ def upload_layout() -> html.Div:
             dbc.Button("Confirmar y publicar", id=UPLOAD_CONFIRM, color="primary",
                        disabled=True, className="my-3"),
             dcc.Loading(html.Div(id=UPLOAD_OUTCOME, **{"aria-live": "polite"})),
-            html.P(["Historial de versiones: ",
-                    html.A("/api/versiones", href="/api/versiones", target="_blank"), "."],
-                   className="small text-body-secondary"),
+            html.P(["El historial de publicaciones (quién, cuándo, qué archivo) está en ",
+                    html.A("el registro de versiones", href="/api/versiones", target="_blank"),
+                    "."], className="small text-body-secondary"),
         ],
         className="upload-page container py-3",
         id="upload-page",

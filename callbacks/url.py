@@ -20,6 +20,7 @@ import json
 from dataclasses import replace
 from typing import Any
 
+import flask
 from dash import Input, Output, State, ctx, no_update
 
 from callbacks.filters import (
@@ -32,12 +33,13 @@ from callbacks.filters import (
     FILTER_PRODUCT,
     OPTION_IDS,
 )
-from callbacks.map import MAP_CLEAR, MAP_CLICK_STORE, MAP_LAYERS
+from callbacks.map import MAP_CLEAR, MAP_CLICK_STORE, MAP_FRAMING, MAP_LAYERS
 from callbacks.series import SERIES_GRAPH
 from callbacks.shell import STATE_STORE, URL
 from callbacks.table import LOCALITY_GRID, TABLE_GRID
 from callbacks.year import PLAY_INTERVAL, YEAR_QUARTER, YEAR_SLIDER, quarter_value, state_quarter
 from data import Catalog
+from data.schema import RURAL_CODES
 from view import (
     Snapshot,
     ViewState,
@@ -48,8 +50,9 @@ from view import (
     parse_view,
 )
 from view.filters import filter_options
+from view.links import export_links, share_links
 from view.payload import state_payload, stored_options_digest, stored_state
-from view.transitions import next_year, toggle_locality, year_from_click
+from view.transitions import next_year, reframe, toggle_locality, year_from_click
 
 __all__ = [
     "CONTROLS",
@@ -57,8 +60,10 @@ __all__ = [
     "cached_filter_options",
     "control_values",
     "next_state",
+    "page_links",
     "page_search",
     "register",
+    "requested_state",
     "state_from_controls",
 ]
 
@@ -73,6 +78,7 @@ CONTROLS = {
     "quarter": YEAR_QUARTER,
     "measure": FILTER_MEASURE,
     "layers": MAP_LAYERS,
+    "framing": MAP_FRAMING,
 }
 #: The controls' ids, in :func:`control_values` order.
 CONTROL_IDS = tuple(CONTROLS.values())
@@ -112,10 +118,30 @@ def state_from_controls(values: dict[str, Any], fallback: ViewState) -> ViewStat
         quarter=state_quarter(values.get(YEAR_QUARTER, quarter_value(fallback.quarter))),
         measure=measure or fallback.measure,
         layers=_as_tuple(values.get(MAP_LAYERS)),
+        framing=values.get(MAP_FRAMING) or fallback.framing,
     )
 
 
 def next_state(
+    current: ViewState,
+    trigger: str | None,
+    catalog: Catalog,
+    *,
+    outside_urban: tuple[str, ...] = RURAL_CODES,
+    **inputs: Any,
+) -> tuple[ViewState, list[str], bool]:
+    """The requested state after ``trigger`` changed (pure; never raises).
+
+    :func:`requested_state`, then the map's framing follows the selection: a
+    newly selected locality in ``outside_urban`` (Sumapaz) frames the whole
+    district (:func:`view.transitions.reframe`).
+    """
+    state, notices, done = requested_state(current, trigger, catalog, **inputs)
+    previous = default_state(catalog) if trigger in (None, URL) else current
+    return reframe(state, previous, outside_urban), notices, done
+
+
+def requested_state(
     current: ViewState,
     trigger: str | None,
     catalog: Catalog,
@@ -127,7 +153,7 @@ def next_state(
     table_click: dict | None = None,
     locality_click: dict | None = None,
 ) -> tuple[ViewState, list[str], bool]:
-    """The requested state after ``trigger`` changed (pure; never raises).
+    """The state a change asks for, before the framing follows the selection.
 
     Parameters
     ----------
@@ -185,7 +211,8 @@ def next_state(
     if trigger == CLEAR_BUTTON:
         keep = default_state(catalog)
         return replace(keep, year=current.year, quarter=current.quarter,
-                       measure=current.measure, layers=current.layers), [], False
+                       measure=current.measure, layers=current.layers,
+                       framing=current.framing), [], False
     if trigger == MAP_CLEAR:
         return replace(current, localities=()), [], False
     if trigger == PLAY_INTERVAL:
@@ -206,6 +233,7 @@ def control_values(state: ViewState) -> list[Any]:
         quarter_value(state.quarter),
         state.measure,
         list(state.layers),
+        state.framing,
     ]
 
 
@@ -213,6 +241,14 @@ def page_search(state: ViewState, catalog: Catalog) -> str:
     """The ``location.search`` of ``state`` (``""`` for the default view)."""
     query = build_query(state, default=default_state(catalog))
     return f"?{query}" if query else ""
+
+
+def page_links(state: ViewState, catalog: Catalog) -> dict[str, str]:
+    """Download, share and embed links of ``state`` (:mod:`view.links`), under the
+    server's root."""
+    prefix = flask.request.script_root if flask.has_request_context() else ""
+    return {**export_links(state, prefix=prefix),
+            **share_links(state, default=default_state(catalog), prefix=prefix)}
 
 
 def cached_filter_options(catalog: Catalog, state: ViewState) -> tuple[dict[str, list[dict]], str]:
@@ -239,8 +275,9 @@ def _sync(search: str | None, controls: dict[str, Any], clicks: dict[str, Any],
     snapshot = current_snapshot()
     catalog = snapshot.catalog
     trigger = ctx.triggered_id
+    current = stored_state(stored, snapshot.default_state)
     requested, notices, done = next_state(
-        stored_state(stored, snapshot.default_state), trigger, catalog, search=search,
+        current, trigger, catalog, search=search,
         controls={CONTROLS[name]: value for name, value in controls.items()},
         map_click=clicks["map"], series_click=clicks["series"], table_click=clicks["table"],
         locality_click=clicks["locality"],
@@ -257,7 +294,7 @@ def _sync(search: str | None, controls: dict[str, Any], clicks: dict[str, Any],
         "values": dict(zip(CONTROLS, control_values(view.state), strict=True)),
         "options": {name: no_update if unchanged else options[name] for name in OPTION_IDS},
         "store": state_payload(view.state, [*notices, *view.notices], play_done=done,
-                               options_digest=digest),
+                               options_digest=digest, links=page_links(view.state, catalog)),
     }
 
 

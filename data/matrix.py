@@ -12,6 +12,10 @@ data version: ``version``, ``fecha_corte``, ``ilustrativo`` (si/no), ``nota``.
 Without ``fecha_corte`` the cut-off date is the last ``fecha_reporte`` of the
 reports, else the end of the last reported quarter.
 
+:func:`load_matrix` also reads the SDP's action plan (a workbook with the sheet
+*Plan de acción*, recognised by its content, not its name) through
+:func:`data.workbooks.plan.load_plan`.
+
 :func:`write_matrix` writes what :func:`load_matrix` reads back exactly: the
 city's locality as an empty cell, booleans as ``si``/``no``, a text target as
 text in its ``meta``/``meta_final`` cell, missing numbers as empty cells, dates
@@ -247,7 +251,8 @@ def _read_tables(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str],
                 tables[table] = read_csv_table(content, file.name)
             except CatalogError as error:
                 issues.extend(error.issues)
-    elif path.is_file() and path.suffix.lower() in (".xlsx", ".xlsm"):
+    elif path.is_file() and (path.suffix.lower() in (".xlsx", ".xlsm")
+                             or path.read_bytes()[:4] == b"PK\x03\x04"):
         digest.update(path.read_bytes())
         sheets = _read_workbook(path)
         by_name = {str(k).strip().lower(): v for k, v in sheets.items()}
@@ -262,8 +267,9 @@ def _read_tables(path: Path) -> tuple[dict[str, pd.DataFrame], dict[str, str],
     else:
         what = "no existe" if not path.exists() else "no es un libro .xlsx ni un directorio"
         raise CatalogError([Issue(path.name or str(path), None, None, None,
-                                  f"la matriz {path} {what}; indique un .xlsx o un directorio "
-                                  "con los CSV descritos en data/README.md.")], str(path))
+                                  f"la matriz {path} {what}; indique un .xlsx (la matriz o el "
+                                  "plan de acción de la SDP) o un directorio con los CSV "
+                                  "descritos en data/README.md.")], str(path))
     if issues:
         raise CatalogError(issues, path.name)
     meta = tables.pop(METADATA_NAME, None)
@@ -359,6 +365,14 @@ def load_matrix(path: str | os.PathLike[str], *, illustrative: bool | None = Non
         Listing every error (file, row, column, value, message).
     """
     path = Path(path)
+    if path.is_file():  # an SDP action plan is read by its content, whatever its name
+        from data.workbooks import matrix_workbook_kind
+
+        kind = matrix_workbook_kind(path)
+        if kind is not None:
+            from data.workbooks.plan import load_plan
+
+            return load_plan(path, illustrative=illustrative, warnings=warnings)
     raw, labels, meta, sha = _read_tables(path)
     tables = validate_tables(raw, source_name=path.name, file_labels=labels,
                              warnings=warnings)

@@ -14,6 +14,9 @@ written account, a value in a quarter the indicator's periodicity does not
 report, a report of an indicator not in force.
 
 Rows are numbered as in the file: the header is row 1, the first data row 2.
+A workbook (``.xlsx``, ``.xlsb``) holding the SDP's follow-up of products or
+this project's template is read by :func:`data.workbooks.upload.district_report`
+into the same rows and checks (its issues name sheet and cell).
 Nothing here writes anywhere; publishing is :func:`data.store.publish_reports`.
 """
 
@@ -74,9 +77,9 @@ MAX_MEMBERS = 1_000
 MAX_XML_PART = 16 * 1024 * 1024
 #: Most data rows, columns and cells a report may have (the whole policy, by
 #: locality and quarter, is a few thousand rows).
-MAX_ROWS = 50_000
+MAX_ROWS = 20_000
 MAX_COLUMNS = 50
-MAX_CELLS = 500_000
+MAX_CELLS = 200_000
 
 #: Caller id of the administration token (``BOGOTA_TI_ADMIN_TOKEN``).
 ADMIN = "admin"
@@ -181,6 +184,12 @@ def parse_report(content: bytes, file_name: str, catalog: Catalog,
     """
     name = (PurePath((file_name or "").replace("\\", "/")).name or "archivo")[-200:]
     file_format = _check_envelope(content, name)
+    if file_format != "csv":  # the SDP's follow-up, or the template (data.workbooks)
+        from data.workbooks.upload import district_report
+
+        parsed = district_report(content, name, file_format, catalog, entity_id, today=today)
+        if parsed is not None:
+            return parsed
     if file_format == "xlsx":
         grid, formulas = _read_xlsx(content, name)
     else:
@@ -192,7 +201,7 @@ def parse_report(content: bytes, file_name: str, catalog: Catalog,
     issues += [i for i in row_issues if (i.row, i.column) not in flagged]
     forbidden: list[Issue] = []
     if typed is not None:
-        rows = typed.attrs.get("file_rows", file_rows)
+        rows = typed.index.tolist()
         if entity_id not in (None, ADMIN):
             forbidden = _ownership_issues(typed, catalog, entity_id, rows, name)
         issues += _future_issues(typed, today or _today(), rows, name)
@@ -208,11 +217,10 @@ def parse_report(content: bytes, file_name: str, catalog: Catalog,
     if typed is None or errors:
         raise ReportError(errors, name)
     warnings = [i for i in issues if i.warning]
-    warnings += _status_warnings(typed, catalog, typed.attrs.get("file_rows", file_rows), name)
+    warnings += _status_warnings(typed, catalog, typed.index.tolist(), name)
     warnings = _with_cells(warnings, letters)
     warnings.sort(key=lambda i: (i.row or 0, i.column or ""))
     reports = typed.reset_index(drop=True)
-    reports.attrs = {}
     return ParsedReport(
         file_name=name,
         file_format=file_format,
@@ -270,7 +278,7 @@ def preview_changes(catalog: Catalog, parsed: ParsedReport) -> pd.DataFrame:
 
 
 def publish_report(engine, parsed: ParsedReport, caller: str, *, note: str = "",
-                   expected_version: int | None = None):
+                   expected_version: int | None = None, idempotency_key: str | None = None):
     """Publish a checked report as a new version of the store.
 
     Parameters
@@ -285,6 +293,9 @@ def publish_report(engine, parsed: ParsedReport, caller: str, *, note: str = "",
         Free note kept in the history (first 2.000 characters).
     expected_version : int, optional
         Version the preview was made against (stale: ``ConflictError``).
+    idempotency_key : str, optional
+        The client's key: a retry with the same key and file returns the first
+        version (``replayed=True``) instead of publishing twice.
 
     Returns
     -------
@@ -292,11 +303,12 @@ def publish_report(engine, parsed: ParsedReport, caller: str, *, note: str = "",
     """
     from data.store import publish_reports
 
+    keyed = {} if idempotency_key is None else {"idempotency_key": idempotency_key}
     return publish_reports(
         engine, parsed.reports, by=caller,
         entity_id=None if caller == ADMIN else caller, source_name=parsed.file_name,
         source_sha256=parsed.sha256, note=(note or "")[:2000],
-        expected_version=expected_version,
+        expected_version=expected_version, **keyed,
     )
 
 
@@ -327,25 +339,27 @@ def _check_envelope(content: bytes, name: str) -> str:
                           f"{MAX_BYTES // 1024 // 1024} MB; divida el reporte en varios "
                           "archivos.", 413)
     suffix = PurePath(name).suffix.lower()
-    if suffix in (".xlsm", ".xltm", ".xlsb", ".xlam"):
+    if suffix in (".xlsm", ".xltm", ".xlam"):
         raise _fail(name, "los libros con macros no se aceptan; guarde el libro como "
                           "«Libro de Excel (.xlsx)» sin macros y vuelva a cargarlo.")
     if suffix == ".xls":
         raise _fail(name, "el formato Excel 97-2003 (.xls) no se acepta; guarde el libro "
                           "como .xlsx o exporte la hoja como .csv.")
-    if suffix not in (".csv", ".xlsx"):
+    if suffix not in (".csv", ".xlsx", ".xlsb"):
         shown = suffix or "sin extensión"
         raise _fail(name, f"extensión «{shown}» no aceptada: cargue un archivo .csv o .xlsx "
                           f"con las columnas {_EXPECTED} (un «Texto Unicode» de Excel sirve "
-                          "si le cambia la extensión a .csv).")
+                          "si le cambia la extensión a .csv), o el libro de seguimiento de la "
+                          "SDP (.xlsb o .xlsx).")
     if not content.strip():
         raise _fail(name, "el archivo está vacío; exporte de nuevo el reporte con su "
                           "encabezado y sus filas.")
-    if suffix == ".xlsx":
+    if suffix in (".xlsx", ".xlsb"):
         if not content.startswith(b"PK\x03\x04"):
-            raise _fail(name, "el contenido no es un libro .xlsx (¿se cambió la extensión?); "
-                              "ábralo en Excel y guárdelo como «Libro de Excel (.xlsx)».")
-        return "xlsx"
+            raise _fail(name, f"el contenido no es un libro {suffix} (¿se cambió la "
+                              "extensión?); ábralo en Excel y guárdelo como «Libro de Excel "
+                              "(.xlsx)».")
+        return suffix[1:]
     if content.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")):
         raise _fail(name, "el contenido no es texto CSV (parece un archivo binario: "
                           "¿un Excel o PDF renombrado?); exporte la hoja como CSV.")
@@ -732,8 +746,8 @@ def _ownership_issues(typed: pd.DataFrame, catalog: Catalog, entity_id: str,
         issues.append(Issue(
             name, file_rows[position], "codigo", code,
             f"{what} {code} está a cargo de «{names.get(owner, owner)}» ({owner}), no de "
-            f"«{caller}» ({entity_id}); cada entidad reporta solo sus indicadores (consulte "
-            "GET /api/catalogo).",
+            f"«{caller}» ({entity_id}); cada entidad reporta solo sus indicadores (los "
+            "suyos están en la plantilla de su entidad, en la página de carga).",
         ))
     return issues
 
@@ -785,9 +799,10 @@ def _status_warnings(typed: pd.DataFrame, catalog: Catalog, file_rows: list[int]
     from data.progress import report_statuses
 
     statuses = report_statuses(catalog, typed)
+    texts = typed["text"].tolist()
     issues = []
     for position, status in enumerate(statuses):
-        if status not in ("rojo", "amarillo") or typed["text"].iat[position].strip():
+        if status not in ("rojo", "amarillo") or texts[position].strip():
             continue
         issues.append(Issue(
             name, file_rows[position], "texto", "",

@@ -28,6 +28,7 @@ __all__ = [
     "LOCALITY_CODES",
     "PERIODICITIES",
     "QUARTERS",
+    "RURAL_CODES",
     "STATUSES",
     "STATUS_LABELS",
     "YEARS",
@@ -41,6 +42,8 @@ QUARTERS = (1, 2, 3, 4)
 #: Locality code used for citywide (Bogotá D.C.) values and targets.
 CITYWIDE = "00"
 LOCALITY_CODES = tuple(f"{n:02d}" for n in range(1, 21))
+#: Rural localities, left out of the map's urban framing (Sumapaz: 48 % of the area).
+RURAL_CODES = ("20",)
 
 #: Declared counts of the adopted policy and of its 2026 action plan (versión 4).
 EXPECTED_COUNTS = {

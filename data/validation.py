@@ -777,7 +777,8 @@ def _reports(t: _Table, info: Mapping[str, _Series]) -> pd.DataFrame:
                              "reported_at": t.date("reported_at")}
     _check_code_place(t, cols["code"], cols["locality_code"], info,
                       unknown="no es el código de un resultado ni de un indicador del "
-                              "catálogo; consulte los códigos en GET /api/catalogo.")
+                              "catálogo; copie los códigos de la plantilla de su entidad "
+                              "(página de carga).")
     values = []
     for i, cell in enumerate(t.cells("value")):
         status, value = parse_number(cell)
@@ -971,8 +972,9 @@ def report_issues(
     Returns
     -------
     (DataFrame or None, list of Issue)
-        The typed rows (``Catalog.reports`` columns; invalid cells hold
-        placeholders) -- None when columns are missing or there are no rows --
+        The typed rows (``Catalog.reports`` columns, indexed by file row;
+        invalid cells hold placeholders) -- None when columns are missing or
+        there are no rows --
         and every issue, errors and warnings (``Issue.warning``).
     """
     renamed, issues = rename_file_columns(df, "reports", file_name)
@@ -984,7 +986,7 @@ def report_issues(
                             "el archivo no tiene filas de datos debajo del encabezado."))
         return None, issues
     typed = _reports(t, _series_info(catalog.results, catalog.indicators))
-    typed.attrs["file_rows"] = list(t.rows)
+    typed.index = pd.Index(list(t.rows), name="file_row")
     return typed, issues
 
 

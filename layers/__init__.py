@@ -1,7 +1,8 @@
 """Figures, without Dash: GeoDataFrames and tables in, Plotly figures (or dicts) out.
 
-The screen map and the printed map share :mod:`layers.choropleth`; every chart
-gets its title block and source line from :func:`layers.theme.dress`.
+The map (screen and exports) is :mod:`layers.geo_map` on the pieces of
+:mod:`layers.choropleth`; every chart gets its title block and source line from
+:func:`layers.theme.dress`.
 """
 
 from layers.choropleth import (
@@ -12,13 +13,12 @@ from layers.choropleth import (
     map_values_patch_payload,
     station_trace,
 )
+from layers.geo_map import build_geo_map, framing_payload
 from layers.locality_report import REPORT_SIZE, build_report_figure
 from layers.press import ExportSize, build_export_figure, export_size
-from layers.print_map import build_print_map
 from layers.scales import MEASURES, Scale, value_scale
-from layers.screen_map import build_screen_map
 from layers.series_figure import build_series
-from layers.status_figure import build_status_bars
+from layers.status_figure import build_status_bars, entity_labels
 from layers.theme import dress
 
 __all__ = [
@@ -29,15 +29,16 @@ __all__ = [
     "Scale",
     "apply_patch_payload",
     "build_export_figure",
-    "build_print_map",
+    "build_geo_map",
     "build_report_figure",
-    "build_screen_map",
     "build_series",
     "build_status_bars",
+    "entity_labels",
     "corridor_trace",
     "dress",
     "export_size",
     "framing_bounds",
+    "framing_payload",
     "map_values_patch_payload",
     "station_trace",
     "value_scale",

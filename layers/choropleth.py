@@ -1,15 +1,15 @@
 """The locality choropleth's shared parts: framing, values, colours, hover, overlays.
 
-The screen map (:mod:`layers.screen_map`) and the print map
-(:mod:`layers.print_map`) are built from these pieces, so both show the same
-colours, colour bar, hover text and outlines.
+The map (:mod:`layers.geo_map`), on screen and in every export, is built from
+these pieces: one vector ``geo`` figure, so screen and print show the same
+colours, colour bar, labels, hover text and outlines.
 
-Trace layout of both figures (stable, so a ``dash.Patch`` can address it):
+Trace layout (stable, so a ``dash.Patch`` can address it):
 
 * ``data[0]`` (:data:`VALUES_TRACE`): the choropleth. Its ``locations`` list
   every locality in code order with the selected ones moved last, so their thick
   outline is drawn on top of the neighbours' thin borders.
-* ``data[1]`` (:data:`LABELS_TRACE`), print map only: short text labels
+* ``data[1]`` (:data:`LABELS_TRACE`): short text labels
   (values, percentages or status symbols) at each locality's label point, in
   code order.
 * then the overlay traces (:func:`station_trace`, :func:`corridor_trace`);
@@ -35,7 +35,7 @@ import geopandas as gpd
 import pandas as pd
 import plotly.graph_objects as go
 
-from data.schema import STATUS_LABELS, STATUSES
+from data.schema import RURAL_CODES, STATUS_LABELS, STATUSES
 from layers.formatting import format_number, format_percent, format_points, format_value
 from layers.scales import Scale
 from layers.theme import (
@@ -52,7 +52,6 @@ __all__ = [
     "FRAMINGS",
     "HALO_LIGHT",
     "LABELS_TRACE",
-    "MAP_KINDS",
     "PATCH_PATHS",
     "RURAL_CODES",
     "VALUES_TRACE",
@@ -68,11 +67,9 @@ __all__ = [
     "station_trace",
 ]
 
-MAP_KINDS = ("map", "geo")
 #: "urbana" fits the 19 urban localities; "distrito" fits all 20 (Sumapaz is 48 % of the area).
 FRAMINGS = ("urbana", "distrito")
 #: Localities left out of the "urbana" framing.
-RURAL_CODES = ("20",)
 VALUES_TRACE = 0
 LABELS_TRACE = 1
 #: Figure paths a value-only update sets (``"labels"`` paths only with ``labels=True``).
@@ -129,13 +126,6 @@ class Bounds:
         """The box grown by ``share`` of its span on every side."""
         dx, dy = (self.east - self.west) * share, (self.north - self.south) * share
         return Bounds(self.west - dx, self.south - dy, self.east + dx, self.north + dy)
-
-    def zoom_for(self, width: float, height: float) -> float:
-        """MapLibre zoom (512 px tiles) that fits the box in ``width`` x ``height`` px."""
-        lon_zoom = math.log2(width * 360 / ((self.east - self.west) * 512))
-        y_span = merc_y(self.north) - merc_y(self.south)
-        lat_zoom = math.log2(height * 2 * math.pi / (y_span * 512))
-        return round(min(lon_zoom, lat_zoom), 2)
 
 
 def merc_y(lat: float) -> float:
@@ -404,19 +394,16 @@ def _name_column(gdf: gpd.GeoDataFrame, name_field: str, fallbacks: Sequence[str
 def station_trace(
     stations: gpd.GeoDataFrame,
     *,
-    kind: str = "map",
     name_field: str = "name",
     outside_field: str | None = "outside_district",
     label: str = "Estaciones TransMilenio",
-) -> go.Scattermap | go.Scattergeo:
+) -> go.Scattergeo:
     """Point overlay of TransMilenio stations, built once.
 
     Parameters
     ----------
     stations : GeoDataFrame
         Points in EPSG:4326 (reprojected if needed).
-    kind : {"map", "geo"}
-        Must match the map's ``kind``.
     name_field : str
         Station name column (falls back to ``nombre_estacion``, the raw field).
     outside_field : str, optional
@@ -425,8 +412,6 @@ def station_trace(
     label : str
         Legend entry.
     """
-    if kind not in MAP_KINDS:
-        raise ValueError(f"tipo de mapa desconocido {kind!r}; use 'map' o 'geo'")
     if stations.crs is None:
         raise ValueError("las estaciones no tienen CRS; asigne EPSG:4326")
     pts = stations.to_crs("EPSG:4326")
@@ -444,8 +429,6 @@ def station_trace(
         "name": label,
         "showlegend": True,
     }
-    if kind == "map":
-        return go.Scattermap(**common, marker={"size": 5, "color": "#222222", "opacity": 0.85})
     return go.Scattergeo(
         **common,
         marker={"size": 4, "color": "#FFFFFF", "line": {"width": 1, "color": "#222222"}},
@@ -455,13 +438,10 @@ def station_trace(
 def corridor_trace(
     corridors: gpd.GeoDataFrame,
     *,
-    kind: str = "map",
     name_field: str = "name",
     label: str = "Troncales TransMilenio",
-) -> go.Scattermap | go.Scattergeo:
+) -> go.Scattergeo:
     """Line overlay of the trunk corridors (one trace, parts split by ``None``), built once."""
-    if kind not in MAP_KINDS:
-        raise ValueError(f"tipo de mapa desconocido {kind!r}; use 'map' o 'geo'")
     if corridors.crs is None:
         raise ValueError("las troncales no tienen CRS; asigne EPSG:4326")
     lines = corridors.to_crs("EPSG:4326")
@@ -487,6 +467,4 @@ def corridor_trace(
         "showlegend": True,
         "line": {"width": 1.6, "color": INK_MUTED},
     }
-    if kind == "map":
-        return go.Scattermap(**common)
     return go.Scattergeo(**common)

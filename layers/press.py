@@ -27,10 +27,10 @@ from data.catalog import Catalog
 from data.schema import STATUS_LABELS, STATUSES
 from layers.choropleth import LABELS_TRACE, merc_y
 from layers.formatting import format_percent, format_points, format_value, join_names
-from layers.print_map import build_print_map
+from layers.geo_map import build_geo_map
 from layers.scales import measure_z
 from layers.series_figure import build_series
-from layers.status_figure import build_status_bars
+from layers.status_figure import build_status_bars, entity_labels
 from layers.theme import (
     INK,
     INK_MUTED,
@@ -187,11 +187,11 @@ def _locality_names(view: Any, ctx: Any) -> list[str]:
 def _map(view: Any, ctx: Any, size: ExportSize, title: str, subtitle: str,
          source: str) -> go.Figure:
     state = view.state
-    framing = "distrito" if "20" in state.localities else "urbana"
-    fig = build_print_map(
+    framing = state.framing
+    fig = build_geo_map(
         ctx.geojson, view.values, ctx.names, measure=state.measure, scale=view.scale,
         framing=framing, bounds=ctx.bounds, selected=state.localities,
-        overlays=ctx.overlay_traces("geo", state.layers), unit=view.indicator["unit"],
+        overlays=ctx.overlay_traces(state.layers), unit=view.indicator["unit"],
         label_names=size.height >= 700 and not size.social,
         label_points=ctx.label_points, size=(size.width, size.height),
         title=title, subtitle=subtitle, source=source,
@@ -425,7 +425,8 @@ def _geo_aspect(geo: go.layout.Geo) -> float:
 def _status_bars(counts: pd.DataFrame, *, title: str, subtitle: str,
                  source: str) -> go.Figure:
     """The screen's status bars (:func:`layers.status_figure.build_status_bars`), titled."""
-    return go.Figure(build_status_bars(counts, "entity_id", by_label="Entidad", title=title,
+    return go.Figure(build_status_bars(entity_labels(counts), "entity_id",
+                                       by_label="Entidad", title=title,
                                        subtitle=subtitle, source=source))
 
 

@@ -6,6 +6,7 @@ symbol and label, and each bar segment its count.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -21,7 +22,7 @@ from layers.theme import (
     text_color_on,
 )
 
-__all__ = ["build_status_bars"]
+__all__ = ["build_status_bars", "entity_labels"]
 
 
 def _counts(counts: pd.DataFrame) -> pd.DataFrame:
@@ -46,6 +47,20 @@ def _segment_props(status: str, y: list[str], x: list[int], **extra: Any) -> dic
         cliponaxis=False,
         **extra,
     )
+
+
+def entity_labels(counts: pd.DataFrame, width: int = 30) -> pd.DataFrame:
+    """``counts`` with ``label`` = the entity's full name and acronym, wrapped at ``width``.
+
+    The one naming of entities in the status bars, on screen and in the exports
+    ("Secretaría Distrital de Planeación (SDP)"); ``counts`` needs ``name`` and
+    ``label`` (the acronym). Without ``name`` it is returned unchanged.
+    """
+    if "name" not in counts:
+        return counts
+    return counts.assign(label=[
+        "<br>".join(textwrap.wrap(f"{name} ({acronym})", width))
+        for name, acronym in zip(counts["name"], counts["label"], strict=True)])
 
 
 def build_status_bars(
@@ -95,7 +110,7 @@ def build_status_bars(
         )}
         for status in STATUSES
     ]
-    longest = max((len(n) for n in names), default=10)
+    longest = max((len(line) for n in names for line in n.split("<br>")), default=10)
     layout = {
         "template": template_json(),
         "barmode": "stack",

@@ -198,6 +198,113 @@ def store(store_url: str):
     engine.dispose()
 
 
+# --- store outages (hardening) --------------------------------------------------------
+
+
+class StoreOutage:
+    """The store at ``url`` goes down and comes back, as a running app would see it.
+
+    SQLite: :meth:`down` moves the file aside and writes random bytes in its
+    place ("file is not a database"); :meth:`up` puts it back. PostgreSQL: the
+    app's URL goes through a :class:`tests.tcp_proxy.TcpProxy` that refuses
+    connections while down (or never answers: :meth:`blackhole`). In both,
+    :meth:`direct_engine` reaches the real store during the outage (another
+    worker publishing), and is closed before the store comes back.
+    """
+
+    def __init__(self, store_url: str) -> None:
+        self.store_url = store_url
+        self.sqlite = store_url.startswith("sqlite")
+        self._engines: list = []
+        self.proxy = None
+        if self.sqlite:
+            self.path = Path(store_url.removeprefix("sqlite:///"))
+            self.aside = self.path.with_name(self.path.name + ".aparte")
+            self.url = store_url
+        else:
+            from tests.tcp_proxy import TcpProxy, proxied_url
+
+            self.proxy = TcpProxy(5432)
+            self.url = proxied_url(store_url, self.proxy)
+
+    def _sidecars(self, path: Path) -> list[Path]:
+        return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+    def down(self, *engines) -> None:
+        """Take the store down; ``engines`` (the app's) lose their pooled connections."""
+        for engine in engines:
+            engine.dispose()
+        if not self.sqlite:
+            self.proxy.down()
+            return
+        import os
+
+        for source, target in zip([self.path, *self._sidecars(self.path)],
+                                  [self.aside, *self._sidecars(self.aside)], strict=True):
+            if source.exists():
+                os.replace(source, target)
+        self.path.write_bytes(os.urandom(8192))
+
+    def blackhole(self, *engines) -> None:
+        """PostgreSQL only: new connections are accepted and never answered."""
+        assert not self.sqlite
+        for engine in engines:
+            engine.dispose()
+        self.proxy.blackhole()
+
+    def direct_engine(self):
+        """An engine on the real store while it is down for the app."""
+        from data.store import make_engine
+
+        engine = make_engine(f"sqlite:///{self.aside}" if self.sqlite else self.store_url)
+        self._engines.append(engine)
+        return engine
+
+    def up(self) -> None:
+        """Bring the store back (the direct engines are closed first)."""
+        for engine in self._engines:
+            engine.dispose()
+        self._engines.clear()
+        if not self.sqlite:
+            self.proxy.up()
+            return
+        import os
+
+        for path in self._sidecars(self.path):
+            path.unlink(missing_ok=True)
+        os.replace(self.aside, self.path)
+        for source, target in zip(self._sidecars(self.aside), self._sidecars(self.path),
+                                  strict=True):
+            if source.exists():
+                os.replace(source, target)
+
+    def close(self) -> None:
+        for engine in self._engines:
+            engine.dispose()
+        if self.proxy is not None:
+            self.proxy.close()
+
+
+@pytest.fixture
+def outage(store_url: str):
+    """A :class:`StoreOutage` of the empty store at ``store_url`` (SQLite and PostgreSQL)."""
+    controller = StoreOutage(store_url)
+    yield controller
+    controller.close()
+
+
+def wait_until(condition, timeout: float, interval: float = 0.02):
+    """Poll ``condition()`` until it returns a truthy value (returned) or ``timeout`` passes."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)
+
+
 # --- app (lead) -----------------------------------------------------------------------
 
 

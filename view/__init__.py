@@ -21,6 +21,7 @@ from view.model import (
 from view.snapshot import Snapshot, current_snapshot
 from view.state import (
     DEFAULT_STATE,
+    FRAMINGS,
     MEASURES,
     PARAMS,
     KnownIds,
@@ -33,6 +34,7 @@ __all__ = [
     "CITYWIDE_NOTE",
     "DEFAULT_STATE",
     "EMPTY_MESSAGE",
+    "FRAMINGS",
     "MEASURES",
     "OVERLAY_LABELS",
     "PARAMS",

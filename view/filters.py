@@ -23,7 +23,7 @@ from view.state import ViewState
 __all__ = ["NO_MATCH", "Facets", "filter_options", "locality_options"]
 
 #: Suffix of a chosen value that no indicator matches under the other filters.
-NO_MATCH = " (sin indicadores con los demás filtros)"
+NO_MATCH = " · sin indicadores con los demás filtros"
 _OBJECTIVE_CHARS = 60
 
 
@@ -70,7 +70,7 @@ class Facets:
                                  for p in active["product_id"]),
             axes=tuple((str(r.axis_id), str(r.name), str(r.name))
                        for r in catalog.axes.itertuples(index=False)),
-            entities=tuple((str(r.entity_id), str(r.acronym), str(r.name))
+            entities=tuple((str(r.entity_id), f"{r.name} ({r.acronym})", str(r.name))
                            for r in catalog.entities.itertuples(index=False)),
             objectives=tuple(
                 (int(r.objective_id), f"{r.objective_id}. {shorten(r.text, _OBJECTIVE_CHARS)}",
@@ -103,7 +103,7 @@ def _options(rows: tuple[tuple, ...], counts: Counter, chosen: tuple) -> list[di
         count = counts.get(value, 0)
         if count == 0 and value not in chosen:
             continue
-        text = f"{label} ({format_number(count)})" if count else label + NO_MATCH
+        text = f"{label} · {format_number(count)}" if count else label + NO_MATCH
         options.append({"label": text, "value": value, "title": title})
     return options
 

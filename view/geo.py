@@ -28,7 +28,7 @@ OVERLAY_LABELS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GeoContext:
     """Display geometry and its derived, JSON-ready pieces.
 
@@ -45,7 +45,7 @@ class GeoContext:
     label_points : DataFrame
         ``[code, lon, lat]`` where a text label can sit.
     overlays : dict
-        ``{kind: {layer_id: trace}}`` for ``kind`` in ``("map", "geo")``.
+        ``{layer_id: go.Scattergeo}``, built once.
     stations : GeoDataFrame
         Stations with their locality (``locality_code``) and ``in_district`` flag.
     """
@@ -55,12 +55,12 @@ class GeoContext:
     names: dict[str, str]
     bounds: dict[str, Bounds]
     label_points: pd.DataFrame
-    overlays: dict[str, dict[str, go.Scattermap | go.Scattergeo]]
+    overlays: dict[str, go.Scattergeo]
     stations: gpd.GeoDataFrame
 
-    def overlay_traces(self, kind: str, layers: tuple[str, ...] = tuple(OVERLAY_LABELS)):
-        """The overlay traces of ``kind`` for ``layers``, in :data:`OVERLAY_LABELS` order."""
-        return [self.overlays[kind][key] for key in OVERLAY_LABELS if key in layers]
+    def overlay_traces(self, layers: tuple[str, ...] = tuple(OVERLAY_LABELS)):
+        """The overlay traces of ``layers``, in :data:`OVERLAY_LABELS` order."""
+        return [self.overlays[key] for key in OVERLAY_LABELS if key in layers]
 
 
 def build_geo_context(cache_dir: Path | None = None) -> GeoContext:
@@ -69,13 +69,8 @@ def build_geo_context(cache_dir: Path | None = None) -> GeoContext:
     stations = load_stations(cache_dir)
     stations = stations.assign(outside_district=~stations["in_district"].astype(bool))
     corridors = load_corridors(cache_dir)
-    overlays = {
-        kind: {
-            "tm-estaciones": station_trace(stations, kind=kind),
-            "tm-troncales": corridor_trace(corridors, kind=kind),
-        }
-        for kind in ("map", "geo")
-    }
+    overlays = {"tm-estaciones": station_trace(stations),
+                "tm-troncales": corridor_trace(corridors)}
     return GeoContext(
         localities=localities,
         geojson=to_feature_collection(localities, id_field="code"),

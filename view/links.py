@@ -1,7 +1,9 @@
-"""Download links of a view: every chart in every format, its data, a zip and a report.
+"""Links of a view: every download (chart in every format, data, zip, report), the
+page itself and its embeddable charts.
 
-Pure: the dashboard places the buttons; the server routes are in
-``app/routes/export.py`` (``/export/...`` and ``/reporte/localidad/...``).
+Pure: the dashboard places the menus; the server routes are in
+``app/routes/export.py`` (``/export/...`` and ``/reporte/localidad/...``) and
+``app/embed.py`` (``/embed/...``).
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from dataclasses import replace
 
 from view.state import DEFAULT_STATE, ViewState, build_query
 
-__all__ = ["CHART_FORMATS", "CHART_VIEWS", "export_links"]
+__all__ = ["CHART_FORMATS", "CHART_VIEWS", "EMBED_VIEWS", "export_links", "share_links"]
 
 CHART_VIEWS = ("mapa", "serie", "entidades")
 CHART_FORMATS = ("png", "svg", "pdf")
+#: Charts that can be embedded live in another site (``/embed/<view>``).
+EMBED_VIEWS = ("mapa", "serie")
 #: A default no state has, so :func:`build_query` always writes the year.
 _NO_DEFAULT = replace(DEFAULT_STATE, year=0)
 
@@ -60,4 +64,24 @@ def export_links(state: ViewState, *, prefix: str = "") -> dict[str, str]:
         report_query = (f"?corte={state.year}-T{state.quarter}" if state.quarter
                         else f"?anio={state.year}")
         links["reporte"] = f"{prefix}/reporte/localidad/{state.localities[0]}.pdf{report_query}"
+    return links
+
+
+def share_links(state: ViewState, *, default: ViewState, prefix: str = "") -> dict[str, str]:
+    """The page's own link and its embeddable charts for ``state`` (paths, no origin).
+
+    ``default`` is the page's default state (its defaults are left out of the
+    query, as on the page). Keys: ``"pagina"`` and ``"embed.<view>"`` for each
+    of :data:`EMBED_VIEWS`.
+
+    Examples
+    --------
+    >>> share_links(ViewState(localities=("11",)), default=ViewState())["embed.mapa"]
+    '/embed/mapa?localidad=11'
+    """
+    query = build_query(state, default=default)
+    tail = f"?{query}" if query else ""
+    links = {"pagina": f"{prefix}/{tail}"}
+    for view in EMBED_VIEWS:
+        links[f"embed.{view}"] = f"{prefix}/embed/{view}{tail}"
     return links

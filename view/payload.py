@@ -6,7 +6,7 @@ from dataclasses import asdict
 from typing import Any
 
 from data.schema import FIRST_YEAR, LAST_YEAR
-from view.state import MEASURES, ViewState
+from view.state import FRAMINGS, MEASURES, ViewState
 
 __all__ = ["state_payload", "stored_notices", "stored_options_digest", "stored_state"]
 
@@ -15,7 +15,7 @@ _LIST_FIELDS = ("axes", "entities", "localities", "layers")
 
 def state_payload(
     state: ViewState, notices: list[str], *, play_done: bool = False,
-    options_digest: str | None = None,
+    options_digest: str | None = None, links: dict[str, str] | None = None,
 ) -> dict:
     """The JSON kept in the state store (``ids.STATE_STORE``).
 
@@ -23,11 +23,14 @@ def state_payload(
     Spanish notices to show; ``play_done`` tells the play button to stop;
     ``options_digest`` (key ``"options"``, only when given) identifies the
     filter options sent with this state, so the next response can leave
-    unchanged options out.
+    unchanged options out. ``links`` (key ``"links"``) are the state's download,
+    share and embed links (:mod:`view.links`), which the page's menus show.
     """
     payload = {"state": asdict(state), "notices": list(notices), "play_done": play_done}
     if options_digest is not None:
         payload["options"] = options_digest
+    if links is not None:
+        payload["links"] = dict(links)
     return payload
 
 
@@ -69,8 +72,11 @@ def _valid_fields(raw: Any) -> dict[str, Any] | None:
         return None
     if not (quarter is None or (_is_int(quarter) and 1 <= quarter <= 4)):
         return None
+    framing = raw.get("framing", "urbana")
+    if framing not in FRAMINGS:
+        return None
     return {**fields, "objective": objective, "indicator": indicator, "year": year,
-            "quarter": quarter, "measure": measure}
+            "quarter": quarter, "measure": measure, "framing": framing}
 
 
 def stored_state(stored: Any, default: ViewState) -> ViewState:

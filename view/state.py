@@ -10,7 +10,9 @@ Parameters: ``eje``, ``entidad`` (lists), ``objetivo`` (int), ``indicador``
 (product-indicator code; ``producto`` accepts a product id, which stands for
 its first indicator in force, or an indicator code), ``localidad`` (list of
 codes), ``anio`` (2023-2032), ``corte`` (``2026-T3``: year and quarter),
-``medida`` (``valor``/``avance``/``semaforo``/``brecha``), ``capas`` (list).
+``medida`` (``valor``/``avance``/``semaforo``/``brecha``), ``capas`` (list),
+``encuadre`` (``urbana``/``distrito``: the map's framing; by default the whole
+district when Sumapaz is selected, else the urban area).
 """
 
 from __future__ import annotations
@@ -23,25 +25,29 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from data.method import Period
-from data.schema import FIRST_YEAR, LAST_YEAR, LOCALITY_CODES
+from data.schema import FIRST_YEAR, LAST_YEAR, LOCALITY_CODES, RURAL_CODES
 
 __all__ = [
     "DEFAULT_LAYERS",
     "DEFAULT_STATE",
+    "FRAMINGS",
     "MEASURES",
     "PARAMS",
     "KnownIds",
     "ViewState",
     "build_query",
+    "natural_framing",
     "parse_query",
 ]
 
 #: Query parameters in canonical order (``producto`` is read, never written).
 PARAMS = ("eje", "entidad", "objetivo", "indicador", "producto", "localidad", "anio", "corte",
-          "medida", "capas")
+          "medida", "capas", "encuadre")
 #: What the map colours: reported value, progress within the term (PHV),
 #: semáforo, or gap to the ideal path (brecha).
 MEASURES = ("valor", "avance", "semaforo", "brecha")
+#: The map's framing: the 19 urban localities, or the whole district with Sumapaz.
+FRAMINGS = ("urbana", "distrito")
 #: Overlay layers every deployment has (indicator layers come from the catalog).
 DEFAULT_LAYERS = ("tm-estaciones", "tm-troncales")
 _DIGITS = re.compile(r"[0-9]{1,4}")
@@ -74,6 +80,8 @@ class ViewState:
         What the map colours.
     layers : tuple of str
         Overlay layer ids switched on.
+    framing : {"urbana", "distrito"}
+        The map's framing.
     """
 
     axes: tuple[str, ...] = ()
@@ -85,6 +93,7 @@ class ViewState:
     quarter: int | None = None
     measure: str = "avance"
     layers: tuple[str, ...] = field(default=())
+    framing: str = "urbana"
 
     def __post_init__(self) -> None:
         for name in ("axes", "entities", "localities", "layers"):
@@ -299,7 +308,24 @@ def parse_query(
                     f"La medida {_quoted(item)} no existe (use valor, avance, semaforo o "
                     f"brecha); se muestra {default.measure}."
                 )
+    natural = natural_framing(state.get("localities", default.localities), default.framing)
+    state["framing"] = natural
+    if "encuadre" in values:
+        item = _single(values["encuadre"], "encuadre", notices)
+        if item is not None:
+            if _fold(item) in FRAMINGS:
+                state["framing"] = _fold(item)
+            else:
+                notices.append(f"El encuadre {_quoted(item)} no existe (use urbana o "
+                               f"distrito); se muestra {natural}.")
     return replace(default, **state), notices
+
+
+def natural_framing(localities: Iterable[str], default: str = "urbana") -> str:
+    """The framing a selection implies: the whole district when it holds a rural
+    locality (Sumapaz), else ``default``. ``encuadre`` is written only when the
+    state's framing differs from it."""
+    return "distrito" if set(localities) & set(RURAL_CODES) else default
 
 
 def _list_value(items: Iterable[str]) -> str:
@@ -337,5 +363,7 @@ def build_query(state: ViewState, *, default: ViewState = DEFAULT_STATE) -> str:
         "corte": None if quarter is None else Period(state.year, quarter).label,
         "medida": state.measure if state.measure != default.measure else None,
         "capas": _list_value(state.layers) if state.layers != default.layers else None,
+        "encuadre": state.framing
+        if state.framing != natural_framing(state.localities, default.framing) else None,
     }
     return "&".join(f"{name}={values[name]}" for name in PARAMS if values[name] is not None)

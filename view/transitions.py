@@ -1,12 +1,26 @@
-"""Small pure steps from one state to the next: a map click, a series click, a play tick."""
+"""Small pure steps from one state to the next: a map click, a series click, a play tick,
+the map's framing following the selection."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
-from data.schema import FIRST_YEAR, LAST_YEAR
+from data.schema import FIRST_YEAR, LAST_YEAR, RURAL_CODES
+from view.state import ViewState
 
-__all__ = ["next_year", "toggle_locality", "year_from_click"]
+__all__ = ["next_year", "reframe", "toggle_locality", "year_from_click"]
+
+
+def reframe(state: ViewState, previous: ViewState,
+            outside_urban: Iterable[str] = RURAL_CODES) -> ViewState:
+    """``state`` with the whole district framed when a newly selected locality lies
+    outside the urban framing (Sumapaz, :data:`data.schema.RURAL_CODES`): a
+    selection is never off the map."""
+    added = set(state.localities) - set(previous.localities)
+    if state.framing == "urbana" and added & set(outside_urban):
+        return replace(state, framing="distrito")
+    return state
 
 
 def toggle_locality(selected: Iterable[str], code: str, additive: bool) -> tuple[str, ...]:

@@ -82,6 +82,13 @@ class ExportCache:
         self._remember(key, data)
         return data
 
+    def has(self, key: str) -> bool:
+        """True when ``key`` is cached (in memory or on disk), without reading it."""
+        with self._lock:
+            if key in self._memory:
+                return True
+        return self._path(key).is_file()
+
     def _remember(self, key: str, data: bytes) -> None:
         with self._lock:
             self._memory[key] = data

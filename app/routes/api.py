@@ -15,12 +15,24 @@ route                                      answer
 Uploads need ``Authorization: Bearer <token>``; tokens come from
 ``BOGOTA_TI_TOKENS`` (one entity each) and ``BOGOTA_TI_ADMIN_TOKEN``. Every
 refusal is JSON ``{"error": str, "errores": [{row, column, value, message}]}``
-with 400, 401, 403, 404, 409, 413 or 422; bad input never gives a 500.
+with 400, 401, 403, 404, 409, 413 or 422; bad input never gives a 500. One file
+per upload (a second file in ``archivo``: 400); a control character such as NUL
+in the file name or in ``nota``: 422.
+
+``Idempotency-Key: <key>`` on ``POST /api/reportes`` (1 to 200 visible ASCII
+characters, e.g. a UUID; scoped to the token's entity) makes a retry safe: the
+same key and file answer the first publication again (201, same body, header
+``Idempotent-Replayed: true``) instead of publishing twice; the same key with
+another file is a 422.
+
+When the store cannot be reached every route that needs it answers JSON 503
+with ``Retry-After`` (``/api/catalogo`` keeps serving the last loaded catalog).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from data import Catalog, repository
@@ -29,10 +41,14 @@ from data.reports import ADMIN, CHANGE_LABELS, MAX_BYTES, issue_json
 from data.schema import CITYWIDE, FILE_COLUMNS, FIRST_YEAR, LAST_YEAR, LOCALITY_CODES
 from data.store import (
     ConflictError,
+    IdempotencyKeyError,
+    InvalidReportsError,
+    StoreError,
     VersionNotFoundError,
     VersionRecord,
     current_version,
     get_version,
+    is_unavailable,
     list_versions,
     restore_version,
 )
@@ -40,11 +56,13 @@ from data.submit import (
     Submission,
     SubmitError,
     authenticate,
+    check_idempotency_key,
+    check_note,
     check_submission,
     publish_submission,
 )
 
-__all__ = ["ADMIN_ENTITY", "blueprint"]
+__all__ = ["ADMIN_ENTITY", "REPLAY_HEADER", "RETRY_AFTER_S", "blueprint"]
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -53,6 +71,12 @@ ADMIN_ENTITY = "sg-actic"
 _SETTINGS_KEY = "BOGOTA_TI_API_SETTINGS"
 #: Room for the multipart envelope around a file of MAX_BYTES.
 _ENVELOPE_BYTES = 64 * 1024
+#: Header of an answer that repeats an earlier publication (same ``Idempotency-Key``).
+REPLAY_HEADER = "Idempotent-Replayed"
+#: Seconds a client should wait before retrying when the store is unavailable.
+RETRY_AFTER_S = 5
+_STORE_DOWN = ("El almacén de datos no responde en este momento; no se leyó ni se escribió "
+               "nada. Intente de nuevo en unos segundos.")
 _JSON_TABLES = {"axes": "ejes", "objectives": "objetivos", "entities": "entidades",
                 "results": "resultados", "products": "productos", "indicators": "indicadores"}
 
@@ -71,6 +95,8 @@ def _refuse(status: int, message: str, issues: list[dict] | None = None,
     response = jsonify(error=message, errores=issues or [
         {"row": None, "column": None, "value": None, "message": message}])
     response.status_code = status
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
     response.headers.update(headers or {})
     return response
 
@@ -150,13 +176,20 @@ def upload_report():
         return _unauthorized(error)
     request.max_content_length = MAX_BYTES + _ENVELOPE_BYTES
     try:
-        upload = request.files.get("archivo")
+        uploads = request.files.getlist("archivo")
     except RequestEntityTooLarge:
         return _too_large()
+    if len(uploads) > 1:
+        return _refuse(400, f"Se recibieron {len(uploads)} archivos en el campo «archivo» y "
+                            "se acepta uno por envío; no se publicó nada. Envíe cada reporte "
+                            "por separado.")
+    upload = uploads[0] if uploads else None
     if upload is None or not upload.filename:
         return _refuse(400, "Envíe el reporte como formulario multipart con el archivo en el "
                             "campo «archivo» (CSV o XLSX).")
     try:
+        note = check_note(request.form.get("nota", ""))
+        key = check_idempotency_key(request.headers.get("Idempotency-Key"))
         submission = check_submission(token, upload.read(MAX_BYTES + 1), upload.filename,
                                       _settings())
     except SubmitError as error:
@@ -169,8 +202,8 @@ def upload_report():
     except ValueError:
         return _refuse(400, f"«version_base» debe ser un número de versión, no «{base}».")
     try:
-        record = publish_submission(submission, note=request.form.get("nota", "")[:2000],
-                                    expected_version=expected)
+        record = publish_submission(submission, note=note, expected_version=expected,
+                                    idempotency_key=key)
     except SubmitError as error:
         return _refuse(error.status, error.message, [issue_json(i) for i in error.issues])
     return _created(record)
@@ -187,8 +220,11 @@ def restore(version_id: int):
         return _refuse(403, "Solo la Alta Consejería Distrital de TIC (o el token de "
                             "administración) puede restaurar versiones.")
     try:
-        record = restore_version(repository.get_engine(), version_id, by=entity,
-                                 note=request.values.get("nota", "")[:2000])
+        note = check_note(request.values.get("nota", ""))
+    except SubmitError as error:
+        return _refuse(error.status, error.message, [issue_json(i) for i in error.issues])
+    try:
+        record = restore_version(repository.get_engine(), version_id, by=entity, note=note)
     except VersionNotFoundError as error:
         return _refuse(404, str(error))
     except ConflictError as error:
@@ -201,6 +237,33 @@ def _too_large_handler(_error):
     return _too_large()
 
 
+@blueprint.errorhandler(SQLAlchemyError)
+def _store_error_handler(error: SQLAlchemyError):
+    if not is_unavailable(error):
+        raise error
+    return _store_down(error)
+
+
+@blueprint.errorhandler(StoreError)
+def _store_error_json(error: StoreError):
+    """Store errors not answered by the route itself: JSON, never a 500 page."""
+    if isinstance(error, VersionNotFoundError):
+        return _refuse(404, str(error))
+    if isinstance(error, ConflictError):
+        return _refuse(409, str(error))
+    if isinstance(error, (InvalidReportsError, IdempotencyKeyError)):
+        return _refuse(422, str(error))
+    return _store_down(error)  # unreachable or empty store
+
+
+def _store_down(error: Exception):
+    """JSON 503 with ``Retry-After``: the store is unreachable (never a 500 page)."""
+    current_app.logger.warning("store unavailable on %s %s: %s", request.method,
+                               request.path, str(error).splitlines()[0] if str(error) else
+                               type(error).__name__)
+    return _refuse(503, _STORE_DOWN)
+
+
 def _too_large():
     return _refuse(413, "El archivo supera el máximo de 10 MB; divida el reporte en varios "
                         "archivos.")
@@ -210,11 +273,17 @@ def _too_large():
 
 
 def _created(record: VersionRecord):
-    """201 answer for a newly published version, after refreshing the read cache."""
+    """201 answer for a newly published version, after refreshing the read cache.
+
+    A replayed publication (same ``Idempotency-Key``) gets the same body and
+    ``Idempotent-Replayed: true``.
+    """
     repository.refresh()  # a restore does not go through data.submit
     response = jsonify(record.to_json())
     response.status_code = 201
     response.headers["Location"] = f"/api/versiones/{record.version_id}"
+    if record.replayed:
+        response.headers[REPLAY_HEADER] = "true"
     return response
 
 

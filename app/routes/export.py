@@ -9,7 +9,11 @@
 
 Responses carry an ETag (cache key per query and data version) and answer
 ``304`` to a matching ``If-None-Match``. Bad requests get 400/404 with a short
-Spanish message, never a 500.
+Spanish message, never a 500. Files not in the cache are drawn outside the
+request threads, within bounds (:mod:`app.exports.gate`, :mod:`app.exports.jobs`):
+when exports are saturated the answer is ``503`` with ``Retry-After`` and the
+dashboard keeps its threads. Frequent exports of a new data version are
+pre-rendered (:mod:`app.exports.prerender`).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ import threading
 
 from flask import Blueprint, Response, request
 
+from app.exports import prerender
+from app.exports.gate import ExportBusy
 from app.exports.render import RenderError, warm_up
 from app.exports.service import (
     ExportRequestError,
@@ -43,16 +49,43 @@ def _warm_in_background() -> None:
         _log.exception("could not warm up the export renderer")
 
 
+_warmed_pid = 0
+
+
 @blueprint.record_once
-def _maybe_warm(_state) -> None:
-    if os.environ.get(WARM_ENV) == "1":
-        threading.Thread(target=_warm_in_background, name="export-warm-up", daemon=True).start()
+def _maybe_warm(state) -> None:
+    """With ``BOGOTA_TI_WARM_EXPORTS=1``, start Chromium in each serving process on its
+    first request (not at import: a preloaded gunicorn master forks workers, and a
+    browser does not survive a fork)."""
+    if os.environ.get(WARM_ENV) != "1":
+        return
+
+    @state.app.before_request
+    def _warm_once() -> None:
+        global _warmed_pid
+        if _warmed_pid != os.getpid():
+            _warmed_pid = os.getpid()
+            threading.Thread(target=_warm_in_background, name="export-warm-up",
+                             daemon=True).start()
 
 
-def _error(status: int, message: str) -> Response:
+@blueprint.record_once
+def _watch_publications(state) -> None:
+    prerender.install(state.app)
+
+
+def _error(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     """A short Spanish message as plain text (read in a browser tab or by a script)."""
     return Response(message + "\n", status=status, mimetype="text/plain",
-                    headers={"Cache-Control": "no-store"})
+                    headers={"Cache-Control": "no-store", **(headers or {})})
+
+
+def _busy(seconds: int) -> Response:
+    """503 with ``Retry-After``: exports are saturated, the dashboard is not."""
+    unit = "segundo" if seconds == 1 else "segundos"
+    return _error(503, "Hay muchas descargas en preparación en este momento; el tablero sigue "
+                       f"disponible. Intente de nuevo en {seconds} {unit}.",
+                  {"Retry-After": str(seconds)})
 
 
 def _send(result: ExportResult) -> Response:
@@ -71,6 +104,9 @@ def _serve(produce) -> Response:
         return _send(produce())
     except ExportRequestError as error:
         return _error(error.status, error.message)
+    except ExportBusy as busy:
+        _log.info("export refused: %s", busy)
+        return _busy(busy.retry_after)
     except RenderError:
         _log.exception("export rendering failed")
         return _error(503, "No se pudo generar el archivo en este momento; intente de nuevo "

@@ -17,14 +17,17 @@ from collections.abc import Callable
 from sqlalchemy import Engine
 
 from data.catalog import Catalog
-from data.store.engine import make_engine
+from data.store.engine import describe_unavailable, make_engine, redacted_url
 from data.store.errors import (
     ConflictError,
+    IdempotencyKeyError,
     InvalidObservationsError,
     InvalidReportsError,
     StoreEmptyError,
     StoreError,
+    StoreUnavailableError,
     VersionNotFoundError,
+    is_unavailable,
 )
 from data.store.migrate import upgrade_to_head
 from data.store.read import (
@@ -50,22 +53,27 @@ __all__ = [
     "KIND_LABELS",
     "REPORT_KEY",
     "ConflictError",
+    "IdempotencyKeyError",
     "InvalidObservationsError",
     "InvalidReportsError",
     "StoreEmptyError",
     "StoreError",
+    "StoreUnavailableError",
     "VersionNotFoundError",
     "VersionRecord",
     "current_version",
     "current_version_id",
+    "describe_unavailable",
     "dump_store",
     "get_version",
+    "is_unavailable",
     "list_versions",
     "load_catalog",
     "make_engine",
     "open_store",
     "publish_catalog",
     "publish_reports",
+    "redacted_url",
     "reports_frame",
     "restore_version",
     "seed_catalog",

@@ -39,6 +39,7 @@ __all__ = [
     "Base",
     "DataVersionRow",
     "EntityRow",
+    "IdempotencyKeyRow",
     "IndicatorRow",
     "LocalityBaselineRow",
     "ObjectiveRow",
@@ -103,6 +104,23 @@ class DataVersionRow(Base):
     rows_changed: Mapped[int] = mapped_column(Integer, default=0)
     rows_unchanged: Mapped[int] = mapped_column(Integer, default=0)
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IdempotencyKeyRow(Base):
+    """The ``Idempotency-Key`` of a report publication, scoped to its caller.
+
+    A retried publication with the same caller and key returns ``version_id``
+    instead of publishing again; the same key with another file (another
+    SHA-256) is refused. The primary key makes two racing requests publish once.
+    """
+
+    __tablename__ = "idempotency_keys"
+
+    caller: Mapped[str] = mapped_column(String(120), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey(_VERSION_FK))
+    source_sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class AxisRow(Base):

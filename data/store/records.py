@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 
 from data.catalog import DataVersion
@@ -41,11 +41,14 @@ class VersionRecord:
     rows_changed: int
     rows_unchanged: int
     rows_total: int
+    #: True when this record answers a retried publication (same ``Idempotency-Key``):
+    #: nothing new was published. Not part of the JSON nor of equality.
+    replayed: bool = field(default=False, compare=False, repr=False)
 
     @classmethod
     def from_row(cls, row) -> VersionRecord:
         """Build from a ``data_versions`` row (SQLite drops the time zone: UTC)."""
-        values = {name: getattr(row, name) for name in cls.__dataclass_fields__}
+        values = {f.name: getattr(row, f.name) for f in fields(cls) if f.name != "replayed"}
         published = values["published_at"]
         values["published_at"] = (published.replace(tzinfo=UTC) if published.tzinfo is None
                                   else published.astimezone(UTC))
@@ -67,7 +70,7 @@ class VersionRecord:
 
     def to_json(self) -> dict:
         """JSON-ready dict (ISO dates, Spanish kind label and version label)."""
-        out = asdict(self)
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "replayed"}
         out["published_at"] = self.published_at.isoformat()
         out["cutoff_date"] = self.cutoff_date.isoformat()
         out["kind_label"] = KIND_LABELS.get(self.kind, self.kind)

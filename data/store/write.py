@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pandas as pd
@@ -29,10 +30,16 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from data.catalog import Catalog
 from data.schema import COLUMNS, QUARTERS
 from data.store.engine import TIMEOUT_OPTION, is_sqlite, writer
-from data.store.errors import ConflictError, InvalidReportsError, StoreEmptyError
+from data.store.errors import (
+    ConflictError,
+    IdempotencyKeyError,
+    InvalidReportsError,
+    StoreEmptyError,
+)
 from data.store.models import (
     CATALOG_TABLES,
     DataVersionRow,
+    IdempotencyKeyRow,
     IndicatorRow,
     ReportRow,
     ResultRow,
@@ -145,6 +152,7 @@ def publish_reports(
     note: str = "",
     cutoff_date: date | None = None,
     expected_version: int | None = None,
+    idempotency_key: str | None = None,
 ) -> VersionRecord:
     """Publish validated reports as a new version: the current reports plus these.
 
@@ -171,6 +179,12 @@ def publish_reports(
     expected_version : int, optional
         Version the caller previewed against; when another publication landed
         since, raise :class:`ConflictError` instead of publishing.
+    idempotency_key : str, optional
+        The client's key for this publication, scoped to ``by``. When ``by``
+        already published ``source_sha256`` with this key, nothing is written
+        and that version is returned with ``replayed=True`` (checked before
+        ``expected_version``, so a retry after a lost answer gets the first
+        result). Two concurrent calls with the same key publish once.
 
     Returns
     -------
@@ -183,6 +197,8 @@ def publish_reports(
     ------
     ConflictError
         ``expected_version`` is stale, or another writer held the lock too long.
+    IdempotencyKeyError
+        ``by`` used ``idempotency_key`` for a file with another SHA-256.
     InvalidReportsError
         Rows that do not fit the catalog (unknown code, duplicate key...).
     StoreEmptyError
@@ -190,7 +206,33 @@ def publish_reports(
     """
     cutoff = cutoff_date or today_bogota()
     report = _clean_reports(reports, cutoff)
+    try:
+        return _publish_reports(engine, report, by=by, entity_id=entity_id,
+                                source_name=source_name, source_sha256=source_sha256,
+                                note=note, cutoff=cutoff, expected_version=expected_version,
+                                idempotency_key=idempotency_key)
+    except IntegrityError as error:
+        # Two requests with one key raced past the lookup (the store lock makes this
+        # rare): the loser's transaction rolled back; answer with the winner's version.
+        if idempotency_key is None or IdempotencyKeyRow.__tablename__ not in str(
+                error.orig).lower():
+            raise
+        with engine.connect() as connection:
+            replay = _replay(connection, by, idempotency_key, source_sha256)
+        if replay is None:  # pragma: no cover - the key row was just seen by the database
+            raise ConflictError(_BUSY) from error
+        return replay
+
+
+def _publish_reports(engine: Engine, report: pd.DataFrame, *, by: str, entity_id: str | None,
+                     source_name: str, source_sha256: str, note: str, cutoff: date,
+                     expected_version: int | None,
+                     idempotency_key: str | None) -> VersionRecord:
     with _write_transaction(engine) as connection:
+        if idempotency_key is not None:
+            replay = _replay(connection, by, idempotency_key, source_sha256)
+            if replay is not None:
+                return replay
         current = _current_id(connection)
         if current is None:
             raise StoreEmptyError("El almacén está vacío: no hay una versión sobre la cual "
@@ -227,7 +269,37 @@ def publish_reports(
         for row in added:
             row["version_id"] = new_id
         _insert_rows(connection, ReportRow, added)
-        return _finish(connection, new_id)
+        record = _finish(connection, new_id)
+        if idempotency_key is not None:
+            connection.execute(insert(IdempotencyKeyRow).values(
+                caller=by, key=idempotency_key, version_id=new_id,
+                source_sha256=source_sha256, created_at=datetime.now(UTC)))
+        return record
+
+
+def _replay(connection: Connection, caller: str, key: str,
+            source_sha256: str) -> VersionRecord | None:
+    """The version ``caller`` published with ``key`` (``replayed=True``), or None.
+
+    Raises
+    ------
+    IdempotencyKeyError
+        The key was used for a file with another SHA-256.
+    """
+    row = connection.execute(
+        select(IdempotencyKeyRow.version_id, IdempotencyKeyRow.source_sha256)
+        .where(IdempotencyKeyRow.caller == caller, IdempotencyKeyRow.key == key)
+    ).first()
+    if row is None:
+        return None
+    record = _record(connection, row.version_id)
+    if row.source_sha256 != source_sha256:
+        raise IdempotencyKeyError(
+            f"La clave Idempotency-Key «{key}» ya se usó para publicar otro archivo "
+            f"(«{record.source_name}», versión v{record.version_id}). No se publicó nada: "
+            "envíe cada archivo distinto con una clave nueva (por ejemplo, un UUID)."
+        )
+    return replace(record, replayed=True)
 
 
 def restore_version(engine: Engine, version_id: int, *, by: str, note: str = "") -> VersionRecord:
@@ -304,8 +376,9 @@ def _write_transaction(engine: Engine) -> Iterator[Connection]:
                                     "migraciones (upgrade_to_head).")
             yield connection
     except IntegrityError as error:
-        if "data_versions" not in str(error.orig).lower():
-            raise  # not a race on the version number: a real bug, let it surface
+        message = str(error.orig).lower()
+        if "data_versions" not in message or IdempotencyKeyRow.__tablename__ in message:
+            raise  # not a race on the version number: a key race or a real bug
         raise ConflictError("Otra publicación tomó el mismo número de versión; no se "
                             "escribió nada. Intente de nuevo.") from error
     except DBAPIError as error:

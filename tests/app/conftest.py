@@ -148,3 +148,77 @@ def keep_dash_globals():
     _callback.GLOBAL_CALLBACK_MAP.clear()
     _callback.GLOBAL_CALLBACK_MAP.update(saved[1])
     _callback.GLOBAL_INLINE_SCRIPTS[:] = saved[2]
+
+
+@pytest.fixture(autouse=True)
+def _no_background_prerender(monkeypatch):
+    """A test that publishes a version does not start pre-rendering its exports in the
+    background (``app.exports.prerender``); the pre-render tests turn it back on."""
+    monkeypatch.setenv("BOGOTA_TI_PRERENDER", "0")
+
+
+# --- exports without Chromium (issue 12) ----------------------------------------------
+
+_MAGIC = {"png": b"\x89PNG\r\n\x1a\n", "pdf": b"%PDF-1.4\n", "svg": b"<svg xmlns='x'>"}
+
+
+class FakeRenderer:
+    """Stands for ``render_figure``: records who called it, waits for ``release``."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.release = threading.Event()
+        self.release.set()
+        self.calls: list[tuple[str, str, int]] = []
+
+    def __call__(self, fig, fmt, *, width, height, scale=1.0) -> bytes:
+        import threading
+
+        self.calls.append((threading.current_thread().name, fmt, int(width)))
+        if not self.release.wait(60):
+            raise RuntimeError("the test never released the fake renderer")
+        return _MAGIC[fmt] + b"0" * 128
+
+
+@dataclass
+class FakeExports:
+    cache: object
+    fake: FakeRenderer
+    gate: object
+
+
+@pytest.fixture
+def fake_exports(monkeypatch, tmp_path):
+    """Exports drawn by :class:`FakeRenderer` into a temporary export cache, through a
+    fresh render gate (1 slot, 2 request threads waiting, 4 queued, 30 s), no Redis."""
+    from app.exports import cache, dispatch, gate, jobs, service
+
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    store = cache.ExportCache(tmp_path / "exports")
+    for module in (cache, dispatch, service):
+        monkeypatch.setattr(module, "get_export_cache", lambda folder=None: store)
+    fake = FakeRenderer()
+    monkeypatch.setattr(service, "render_figure", fake)
+    fresh = gate.RenderGate(gate.GateSettings(slots=1, max_waiting=2, max_queued=4,
+                                              wait_s=30.0))
+    previous = gate.set_gate(fresh)
+    jobs._remotes.clear()
+    yield FakeExports(store, fake, fresh)
+    fake.release.set()
+    current = gate.get_gate()
+    current.close()
+    fresh.close()
+    gate.set_gate(previous)
+    jobs._remotes.clear()
+
+
+def wait_until(condition, timeout: float = 30.0, message: str = "") -> None:
+    """Poll ``condition()`` until it is true; fail after ``timeout`` seconds."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"condition not met within {timeout:.0f} s {message}")
+        time.sleep(0.01)

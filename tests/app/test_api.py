@@ -321,3 +321,173 @@ def test_restore_needs_the_lead_entity_or_admin(api, products):
     assert api.post("/api/versiones/99/restaurar", headers=auth("admin")).status_code == 404
     assert api.get("/api/versiones/99").status_code == 404
     assert api.get("/api/versiones/3").get_json()["kind"] == "restauracion"
+
+
+# ---------------------------------------------------------------- store down: JSON 503
+
+
+@pytest.fixture
+def store_down(api, outage, monkeypatch):
+    """The API's store seeded, then taken down (SQLite file garbage, PostgreSQL refusing)."""
+    monkeypatch.setenv("DATABASE_URL", outage.url)
+    repository.clear_cache()
+    repository.get_catalog()
+    outage.down(repository.get_engine())
+    repository.refresh()
+    return outage
+
+
+@pytest.mark.parametrize("method, path, entity", [
+    ("get", "/api/version", None),
+    ("get", "/api/versiones", None),
+    ("get", "/api/versiones/1", None),
+    ("post", "/api/reportes", "sdm"),
+    ("post", "/api/versiones/1/restaurar", "admin"),
+])
+def test_store_down_answers_json_503_with_retry_after(api, products, store_down, method,
+                                                      path, entity):
+    if path == "/api/reportes":
+        response = upload(api, csv_bytes(f"{products['own']},2026,3,01,5,,"),
+                          headers={**auth(entity), "Idempotency-Key": "k-503"})
+    else:
+        response = getattr(api, method)(path, headers=auth(entity) if entity else {})
+    assert response.status_code == 503, response.get_data(as_text=True)[:300]
+    assert response.is_json and int(response.headers["Retry-After"]) > 0
+    assert "no responde" in response.get_json()["error"]
+
+
+def test_catalog_is_still_served_while_the_store_is_down(api, store_down):
+    response = api.get("/api/catalogo")
+    assert response.status_code == 200
+    assert response.get_json()["version"]["version_id"] == 1
+    assert repository.store_status().available is False
+
+
+# ---------------------------------------------------------------- hostile form fields
+
+
+def test_a_second_file_in_archivo_is_400(api, products):
+    before = dump_store(repository.get_engine())
+    line = csv_bytes(f"{products['own']},2026,3,01,5,,")
+    response = api.post("/api/reportes", headers=auth(), content_type="multipart/form-data",
+                        data={"archivo": [(io.BytesIO(line), "a.csv"),
+                                          (io.BytesIO(line), "b.csv")]})
+    assert response.status_code == 400
+    assert "se acepta uno por envío" in response.get_json()["error"]
+    assert dump_store(repository.get_engine()) == before
+
+
+@pytest.mark.parametrize("name, note, fragment", [
+    ("ava\x00nce.csv", "", "El nombre del archivo tiene un carácter de control (U+0000"),
+    ("avance\x1b[31m.csv", "", "U+001B"),
+    ("avance\u202eslx.csv", "", "U+202E"),
+    ("avance.csv", "corte\x00nov", "La nota tiene un carácter de control (U+0000"),
+    ("avance.csv", "alerta\x07", "U+0007"),
+])
+def test_control_characters_in_name_or_note_are_422(api, products, name, note, fragment):
+    before = dump_store(repository.get_engine())
+    response = upload(api, csv_bytes(f"{products['own']},2026,3,01,5,,"), name, nota=note)
+    assert response.status_code == 422, response.get_data(as_text=True)[:300]
+    body = response.get_json()
+    assert fragment in body["error"]
+    assert "\x00" not in body["errores"][0]["value"]
+    assert dump_store(repository.get_engine()) == before
+
+
+def test_a_note_with_line_breaks_is_kept(api, products):
+    response = upload(api, csv_bytes(f"{products['own']},2026,3,01,5,,"),
+                      nota="Corte de noviembre.\r\nRevisado por la oficina.")
+    assert response.status_code == 201
+    assert response.get_json()["note"] == "Corte de noviembre.\r\nRevisado por la oficina."
+
+
+# ---------------------------------------------------------------- Idempotency-Key
+
+
+def test_a_retried_publication_with_the_same_key_is_replayed(api, products):
+    content = csv_bytes(f"{products['own']},2026,3,04,12,Avance,")
+    headers = {**auth(), "Idempotency-Key": "0b6f3c1e-reintento"}
+    first = upload(api, content, headers=headers, version_base="1")
+    assert first.status_code == 201 and "Idempotent-Replayed" not in first.headers
+    before = dump_store(repository.get_engine())
+    again = upload(api, content, headers=headers, version_base="1")
+    assert again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json()
+    assert again.headers["Location"] == first.headers["Location"]
+    assert dump_store(repository.get_engine()) == before
+    other = upload(api, content, headers={**auth("admin"), "Idempotency-Key":
+                                          "0b6f3c1e-reintento"})  # another caller's key
+    assert other.status_code == 201 and other.get_json()["version_id"] == 3
+
+
+def test_the_same_key_with_another_file_is_422(api, products):
+    headers = {**auth(), "Idempotency-Key": "clave-1"}
+    assert upload(api, csv_bytes(f"{products['own']},2026,3,05,1,,"),
+                  headers=headers).status_code == 201
+    before = dump_store(repository.get_engine())
+    response = upload(api, csv_bytes(f"{products['own']},2026,3,05,2,,"), headers=headers)
+    assert response.status_code == 422
+    assert "ya se usó para publicar otro archivo" in response.get_json()["error"]
+    assert dump_store(repository.get_engine()) == before
+
+
+@pytest.mark.parametrize("key", ["", "con espacio", "x" * 201, "clave\u00f1"])
+def test_a_malformed_key_is_400(api, products, key):
+    before = dump_store(repository.get_engine())
+    response = upload(api, csv_bytes(f"{products['own']},2026,3,05,1,,"),
+                      headers={**auth(), "Idempotency-Key": key})
+    assert response.status_code == 400 and "Idempotency-Key" in response.get_json()["error"]
+    assert dump_store(repository.get_engine()) == before
+
+
+def test_concurrent_requests_with_one_key_publish_once(api, products):
+    repository.get_engine()  # seed before the race
+    app = api.application
+    content = csv_bytes(f"{products['own']},2026,3,06,3,,")
+    barrier = threading.Barrier(4)
+    answers = []
+
+    def send() -> None:
+        barrier.wait()
+        response = upload(app.test_client(), content,
+                          headers={**auth(), "Idempotency-Key": "doble-clic"})
+        answers.append((response.status_code, response.get_json()["version_id"],
+                        response.headers.get("Idempotent-Replayed")))
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers, key=lambda a: a[2] or "") == [(201, 2, None)] + [(201, 2, "true")] * 3
+    assert [v.version_id for v in list_versions(repository.get_engine())] == [2, 1]
+
+
+def test_a_publication_committed_before_the_connection_dropped_is_safe_to_retry(
+        api, products, monkeypatch):
+    """The commit lands, the answer is lost (503); the retry with the key answers it."""
+    from sqlalchemy.exc import OperationalError
+
+    import data.submit
+
+    real = data.submit.publish_report
+    dropped = []
+
+    def commit_then_drop(*args, **kwargs):
+        record = real(*args, **kwargs)
+        if not dropped:
+            dropped.append(record.version_id)
+            raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+        return record
+
+    monkeypatch.setattr(data.submit, "publish_report", commit_then_drop)
+    content = csv_bytes(f"{products['own']},2026,3,07,9,,")
+    headers = {**auth(), "Idempotency-Key": "tras-el-corte"}
+    lost = upload(api, content, headers=headers, version_base="1")
+    assert lost.status_code == 503 and lost.headers["Retry-After"]
+    assert "misma clave" in lost.get_json()["error"]
+    retry = upload(api, content, headers=headers, version_base="1")
+    assert retry.status_code == 201 and retry.headers["Idempotent-Replayed"] == "true"
+    assert retry.get_json()["version_id"] == dropped[0] == 2
+    assert [v.version_id for v in list_versions(repository.get_engine())] == [2, 1]

@@ -27,7 +27,8 @@ def _components(node):
 
 def test_every_id_is_in_the_page_once(dashboard_app):
     layout = build_layout()
-    found = Counter(getattr(c, "id", None) for c in _components(layout))
+    found = Counter(getattr(c, "id", None) for c in _components(layout)
+                    if not isinstance(getattr(c, "id", None), dict))  # pattern ids: menus
     for name in ids.__all__:
         assert found[getattr(ids, name)] == 1, name
     kinds = Counter(type(c).__name__ for c in _components(layout))
@@ -53,11 +54,11 @@ def test_page_index_is_spanish_and_mobile_ready(dashboard_app):
     assert "00-bootstrap-5.3.6.min.css" in page and "cdn." not in page
 
 
-def test_base_map_names_its_layers_for_the_overlay_order(dashboard_app):
-    from callbacks.map import OVERLAY_TRACES, POLYGONS_UID, base_map_figure
+def test_base_map_has_the_overlays_where_the_patches_expect_them(dashboard_app):
+    from callbacks.map import OVERLAY_TRACES, base_map_figure
+    from view import OVERLAY_LABELS
 
     figure = base_map_figure()
-    assert figure["data"][0]["uid"] == POLYGONS_UID
     assert len(figure["data"][0]["geojson"]["features"]) == 20
     for key, index in OVERLAY_TRACES.items():
-        assert figure["data"][index]["uid"] == key
+        assert figure["data"][index]["name"] == OVERLAY_LABELS[key]

@@ -16,6 +16,7 @@ from app.serving import (
     IMMUTABLE,
     configure_serving,
     content_security_policy,
+    embed_frame_ancestors,
     frame_ancestors,
     slim_validation_layout,
 )
@@ -138,9 +139,12 @@ def test_fingerprinted_assets_are_immutable_and_plain_ones_are_not(client):
     assert "immutable" not in plain.headers.get("Cache-Control", "")
 
 
-def test_page_preloads_plotly(client):
+def test_page_never_fetches_dash_plotly_js(client):
+    """The page loads the partial bundle (tests/app/test_plotly_bundle.py); a preload of
+    Dash's plotly.min.js would download 1.3 MB for nothing."""
     page = client.get("/").get_data(as_text=True)
-    assert 'rel="preload" href="/_dash-component-suites/plotly/package_data/plotly.min.js"' in page
+    assert "plotly.min.js" not in page
+    assert 'rel="preload"' not in page
 
 
 def test_page_carries_the_geometry_once(client):
@@ -170,11 +174,22 @@ def test_invalid_frame_origins_are_ignored():
     assert frame_ancestors({"BOGOTA_TI_FRAME_ANCESTORS": "*"}) == "'none'"
 
 
-def test_configured_embedding_drops_x_frame_options():
+def test_only_the_embedded_charts_may_be_framed():
     app = _tiny_app(env={"BOGOTA_TI_FRAME_ANCESTORS": "https://portal.example"})
-    response = app.server.test_client().get("/")
-    assert "frame-ancestors https://portal.example" in response.headers["Content-Security-Policy"]
-    assert "X-Frame-Options" not in response.headers
+    client = app.server.test_client()
+    page = client.get("/")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Frame-Options"] == "DENY"
+    embed = client.get("/embed/mapa")
+    assert "frame-ancestors 'self' https://portal.example" in \
+        embed.headers["Content-Security-Policy"]
+    assert "X-Frame-Options" not in embed.headers
+
+
+def test_embedded_charts_are_framed_by_the_app_itself_by_default():
+    assert embed_frame_ancestors({}) == "'self'"
+    env = {"BOGOTA_TI_FRAME_ANCESTORS": "https://portal.example"}
+    assert embed_frame_ancestors(env) == "'self' https://portal.example"
 
 
 def test_policy_lists_hashes_and_blocks_plugins():
@@ -235,3 +250,20 @@ def test_warm_static_compresses_every_bundle_of_the_page(dash_app):
     from app.serving import warm_static
 
     assert warm_static(dash_app.server) >= 5
+
+
+def test_a_store_outage_is_a_json_503_not_a_500():
+    from data.store import StoreUnavailableError
+
+    app = dash.Dash(__name__)
+    app.layout = html.Div("x")
+
+    @app.server.get("/caida")
+    def down():
+        raise StoreUnavailableError("sin conexión")
+
+    configure_serving(app, env={})
+    response = app.server.test_client().get("/caida")
+    assert response.status_code == 503 and response.is_json
+    assert response.headers["Retry-After"] == "5"
+    assert "almacén de datos no responde" in response.get_json()["error"]

@@ -51,8 +51,11 @@ def test_bars_by_entity_follow_the_filters(catalog):
     view = resolve_view(ViewState(axes=("nueva-movilidad",), year=2025), catalog)
     fig = status_bars(view.counts_by_entity, "entidad")
     assert len(fig.data) == len(STATUSES)
-    acronyms = set(fig.data[0].y)
-    assert acronyms == set(view.counts_by_entity["label"])
+    labels = {label.replace("<br>", " ") for label in fig.data[0].y}
+    counts = view.counts_by_entity
+    assert labels == {f"{n} ({a})" for n, a in zip(counts["name"], counts["label"],
+                                                    strict=True)}  # full name and acronym
+    assert "Secretaría Distrital de Movilidad (SDM)" in labels
     total = sum(sum(trace.x) for trace in fig.data)
     assert total == int(view.counts["total"].iloc[0])
 

@@ -83,3 +83,18 @@ def test_citywide_indicator_has_no_locality_rows(catalog):
     view = _view("indicador=4.1.1", catalog)
     assert locality_rows(view, NAMES) == []
     assert locality_title(view) == view.map_note
+
+
+def test_optional_columns_start_hidden_and_the_chooser_shows_them():
+    from callbacks.table import OPTIONAL_COLUMNS, column_defs, column_visibility_patch
+
+    columns = {c["field"]: c for c in column_defs()}
+    assert all(columns[field]["hide"] for field in OPTIONAL_COLUMNS)
+    assert not any(columns[f].get("hide") for f in ("indicator", "entity", "status_label",
+                                                    "pct", "value", "target"))
+    operations = column_visibility_patch(["gap", "account"]).to_plotly_json()["operations"]
+    hidden = {op["location"][0]: op["params"]["value"] for op in operations}
+    fields = [c["field"] for c in column_defs()]
+    assert hidden[fields.index("gap")] is False and hidden[fields.index("account")] is False
+    assert hidden[fields.index("axis")] is True
+    assert set(hidden) == {fields.index(f) for f in OPTIONAL_COLUMNS}

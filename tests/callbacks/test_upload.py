@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import threading
 from functools import cache
 
 import pytest
@@ -120,3 +121,122 @@ def test_a_late_report_without_a_written_account_is_warned_before_publishing(sto
                for w in check.warnings)
     rendered = str(render_check(check))
     assert "Advertencias" in rendered
+
+
+# ---------------------------------------------------------------- publishing once
+
+
+def test_each_preview_draws_its_own_idempotency_key(store):
+    contents = report(f"{own_product()},2026,3,01,5,x")
+    first = check_upload(TOKEN, contents, "a.csv").pending["key"]
+    second = check_upload(TOKEN, contents, "a.csv").pending["key"]
+    assert first and second and first != second
+
+
+def test_a_double_confirmation_publishes_once(store):
+    contents = report(f"{own_product()},2026,3,06,7,Avance")
+    pending = check_upload(TOKEN, contents, "a.csv").pending
+    published, message = confirm_upload(TOKEN, contents, "a.csv", "", pending)
+    assert published and message == _published_message(store)
+    published, message = confirm_upload(TOKEN, contents, "a.csv", "", pending)
+    assert published and "ya quedó publicado como versión v2" in message
+    assert [v.version_id for v in list_versions(store)] == [2, 1]
+
+
+def _published_message(store) -> str:
+    record = list_versions(store)[0]
+    return (f"Publicado como versión v{record.version_id} (corte "
+            f"{record.cutoff_date.isoformat()}): {record.rows_added} valores nuevos y "
+            f"{record.rows_changed} cambiados. El tablero ya muestra esta versión.")
+
+
+def test_simultaneous_confirmations_publish_once(store):
+    contents = report(f"{own_product()},2026,3,07,2,Avance")
+    pending = check_upload(TOKEN, contents, "a.csv").pending
+    barrier = threading.Barrier(3)
+    outcomes = []
+
+    def confirm() -> None:
+        barrier.wait()
+        outcomes.append(confirm_upload(TOKEN, contents, "a.csv", "", pending))
+
+    threads = [threading.Thread(target=confirm) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [published for published, _ in outcomes] == [True] * 3
+    assert sum("ya quedó publicado" in message for _, message in outcomes) == 2
+    assert [v.version_id for v in list_versions(store)] == [2, 1]
+
+
+@pytest.mark.parametrize("note", ["tercer\x00trimestre", "alerta\x1b[31m", "nota\u202e"])
+def test_a_note_with_control_characters_is_refused(store, note):
+    contents = report(f"{own_product()},2026,3,08,2,Avance")
+    pending = check_upload(TOKEN, contents, "a.csv").pending
+    before = dump_store(store)
+    published, message = confirm_upload(TOKEN, contents, "a.csv", note, pending)
+    assert not published and "La nota tiene un carácter de control" in message
+    assert dump_store(store) == before
+
+
+def test_a_file_name_with_control_characters_is_refused(store):
+    check = check_upload(TOKEN, report(f"{own_product()},2026,3,09,2,Avance"), "a\x00.csv")
+    assert not check.ok and "El nombre del archivo tiene un carácter de control" in check.message
+    assert check.pending is None
+
+
+def test_page_warns_while_the_store_is_down(store, tmp_path):
+    import os
+
+    from callbacks.upload import UPLOAD_STORE_NOTICE, upload_layout
+    from data.store import make_engine
+    from tests.support import texts
+
+    assert UPLOAD_STORE_NOTICE not in str(upload_layout())
+    garbage = tmp_path / "basura.sqlite"
+    garbage.write_bytes(os.urandom(4096))
+    working, broken = repository._engine, make_engine(f"sqlite:///{garbage}")
+    repository._engine = broken
+    repository.refresh()
+    try:
+        page = upload_layout()
+        assert any("El almacén de datos no responde" in t for t in texts(page))
+        contents = report(f"{own_product()},2026,3,10,2,Avance")
+        pending = check_upload(TOKEN, contents, "a.csv").pending  # checked on the last data
+        published, message = confirm_upload(TOKEN, contents, "a.csv", "", pending)
+        assert not published and "no responde" in message
+    finally:
+        repository._engine = working
+        broken.dispose()
+
+
+def test_a_server_without_tokens_says_so_plainly(monkeypatch):
+    from callbacks.upload import UPLOAD_TOKENS_NOTICE, tokens_notice
+    from tests.support import texts
+
+    assert tokens_notice() is None  # this server has tokens
+    monkeypatch.delenv("BOGOTA_TI_TOKENS")
+    notice = tokens_notice()
+    assert notice.id == UPLOAD_TOKENS_NOTICE
+    words = " ".join(texts(notice))
+    assert "todavía no recibe reportes" in words and "BOGOTA_TI_TOKENS" in words
+
+
+def test_the_page_offers_each_entitys_template():
+    from callbacks.upload import template_links
+
+    links = [node for node in template_links()._traverse() if type(node).__name__ == "A"]
+    hrefs = [a.href for a in links]
+    assert "/plantillas/seguimiento.xlsx?entidad=sdm" in hrefs
+    assert hrefs[-1] == "/plantillas/seguimiento.xlsx"
+    assert len(links) == len(_illustrative().entities) + 1
+
+
+def test_upload_messages_speak_of_indicators_not_of_api_routes():
+    other = _illustrative().indicators
+    code = other.loc[other["entity_id"] == "sda", "code"].iloc[0]
+    check = check_upload(TOKEN, report(f"{code},2025,1,01,5,ok", "9.9.9,2025,1,01,5,ok"),
+                         "a.csv")
+    messages = " ".join(e["message"] for e in check.errors)
+    assert "plantilla de su entidad" in messages and "/api/" not in messages

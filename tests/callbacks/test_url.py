@@ -65,7 +65,8 @@ def test_product_choice_keeps_the_other_filters(catalog, current):
 
 def test_controls_round_trip(current):
     state = replace(current, axes=("medio-ambiente",), objective=5, localities=("08", "11"),
-                    year=2024, quarter=2, measure="brecha", layers=("tm-troncales",))
+                    year=2024, quarter=2, measure="brecha", layers=("tm-troncales",),
+                    framing="distrito")
     assert state_from_controls(_controls(state), current) == state
 
 
@@ -78,6 +79,20 @@ def test_map_click_selects_toggles_and_adds(catalog, current):
     assert added.localities == ("08", "11")
     cleared, _, _ = next_state(one, ids.MAP_CLICK_STORE, catalog, map_click=click)
     assert cleared.localities == ()
+
+
+def test_selecting_sumapaz_frames_the_whole_district(catalog, current):
+    sumapaz = {"code": "20", "additive": True}
+    state, _, _ = next_state(current, ids.MAP_CLICK_STORE, catalog, map_click=sumapaz,
+                             outside_urban=frozenset({"20"}))
+    assert state.localities == ("20",) and state.framing == "distrito"
+    linked, notices, _ = next_state(current, ids.URL, catalog, search="?localidad=20",
+                                    outside_urban=frozenset({"20"}))
+    assert linked.framing == "distrito" and notices == []
+    kept, _, _ = next_state(current, ids.MAP_CLICK_STORE, catalog,
+                            map_click={"code": "11", "additive": False},
+                            outside_urban=frozenset({"20"}))
+    assert kept.framing == "urbana"
 
 
 def test_series_click_moves_the_year(catalog, current):

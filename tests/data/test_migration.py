@@ -1,4 +1,4 @@
-"""Migration 0002: a store published with the old model keeps every version, converted.
+"""Migrations 0002 (the old model keeps every version, converted) and 0003 (idempotency keys).
 
 Runs on SQLite and on the real PostgreSQL (``store_url`` fixture).
 """
@@ -191,7 +191,7 @@ def _reports(rows) -> pd.DataFrame:
 
 def test_old_store_is_at_0001(old_store):
     assert current_revision(old_store) == "0001"
-    assert head_revision() == "0002"
+    assert head_revision() == "0003"
 
 
 def test_upgrade_keeps_every_version(old_store):
@@ -319,5 +319,81 @@ def test_downgrade_is_refused_and_changes_nothing(old_store):
         with writer(old_store).begin() as connection:
             config.attributes["connection"] = connection
             command.downgrade(config, "0001")
-    assert current_revision(old_store) == "0002"
+    assert current_revision(old_store) == head_revision()
     assert dump_store(old_store) == before
+
+
+# ---------------------------------------------------------------- 0003: idempotency keys
+
+
+@pytest.fixture
+def store_0002(store_url):
+    """A store deployed at revision 0002 with two published versions (before 0003)."""
+    from data.store import seed_catalog
+    from tests.conftest import tiny_catalog
+
+    engine = upgrade_to_revision(make_engine(store_url), "0002")
+    seed_catalog(engine, tiny_catalog())
+    publish_reports(engine, pd.DataFrame({
+        "code": ["1.1.1"], "year": [2026], "quarter": [1], "locality_code": ["03"],
+        "value": [4.0], "text": ["Avance."]}), by="sg-actic", cutoff_date=date(2026, 5, 1))
+    yield engine
+    engine.dispose()
+
+
+def _dump_existing(engine) -> dict[str, list[tuple]]:
+    """:func:`dump_store` of the tables the store has (an old revision lacks some)."""
+    from data.store.models import Base
+
+    present = set(sa.inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        return {table.name: [tuple(row) for row in connection.execute(
+                    sa.select(table).order_by(*table.primary_key.columns))]
+                for table in Base.metadata.sorted_tables if table.name in present}
+
+
+def test_0002_store_upgrades_to_0003_keeping_every_version(store_0002):
+    assert current_revision(store_0002) == "0002"
+    before = _dump_existing(store_0002)
+    assert "idempotency_keys" not in before
+    upgrade_to_head(store_0002)
+    assert current_revision(store_0002) == "0003"
+    after = dump_store(store_0002)
+    assert after.pop("idempotency_keys") == []
+    assert after == before
+
+
+def test_upgraded_store_publishes_once_per_idempotency_key(store_0002):
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from data.store.models import Base
+
+    upgrade_to_head(store_0002)
+    with store_0002.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    frame = pd.DataFrame({"code": ["1.1.1"], "year": [2026], "quarter": [2],
+                          "locality_code": ["04"], "value": [7.0], "text": ["Avance."]})
+    first = publish_reports(store_0002, frame, by="sg-actic", source_sha256="a" * 64,
+                            idempotency_key="clave-1")
+    again = publish_reports(store_0002, frame, by="sg-actic", source_sha256="a" * 64,
+                            idempotency_key="clave-1")
+    assert (first.version_id, first.replayed) == (3, False)
+    assert (again.version_id, again.replayed) == (3, True)
+    assert [v.version_id for v in list_versions(store_0002)] == [3, 2, 1]
+
+
+def test_0003_downgrades_to_0002_keeping_every_version(store_0002):
+    from alembic import command
+
+    upgrade_to_head(store_0002)
+    before = dump_store(store_0002)
+    config = alembic_config()
+    with writer(store_0002).begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0002")
+    assert current_revision(store_0002) == "0002"
+    after = _dump_existing(store_0002)
+    assert "idempotency_keys" not in after
+    before.pop("idempotency_keys")
+    assert after == before

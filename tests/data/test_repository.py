@@ -8,6 +8,9 @@ readers of files.
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from data import repository
 from data.issues import CatalogError, Issue
 from data.store import list_versions, make_engine, publish_reports
-from tests.conftest import tiny_catalog
+from tests.conftest import tiny_catalog, wait_until
 
 #: Name of a matrix the fake reader refuses.
 INVALID = "invalida"
@@ -145,4 +148,135 @@ def test_forked_worker_uses_its_own_connections(tmp_path):
     assert os.waitstatus_to_exitcode(status) == 0
     assert repository.get_engine() is engine
     repository.refresh()
+    assert repository.get_catalog().version.version_id == 2
+
+
+# ---------------------------------------------------------------- store outages
+
+
+def test_outage_is_reported_and_the_last_catalog_kept(monkeypatch, outage):
+    monkeypatch.setenv("DATABASE_URL", outage.url)
+    first = repository.get_catalog()
+    assert repository.store_status().available is True
+    outage.down(repository.get_engine())
+    repository.refresh()
+    assert repository.get_catalog() is first
+    status = repository.store_status()
+    assert status.available is False and status.version_id == 1
+    assert status.since is not None and status.checked_at is not None
+    assert "no responde" in status.error or "no es una base de datos" in status.error
+    assert repository.check_store().available is False  # still down: the failure is kept
+
+
+def test_every_process_converges_once_the_store_returns(monkeypatch, outage):
+    """Bound: CHECK_INTERVAL_S after the store answers again, plus one connection."""
+    from data.store.engine import CONNECT_TIMEOUT_S
+
+    monkeypatch.setenv("DATABASE_URL", outage.url)
+    repository.get_catalog()
+    outage.down(repository.get_engine())
+    repository.refresh()
+    repository.get_catalog()
+    assert repository.store_status().available is False
+    # another worker publishes while this one cannot read the store
+    publish_reports(outage.direct_engine(), one_report(2027, 2, "04", 8.0), by="sg-actic")
+    assert repository.get_catalog().version.version_id == 1  # a failed check ...
+    outage.up()
+    back = time.monotonic()
+    converged = wait_until(lambda: repository.get_catalog().version.version_id == 2,
+                           timeout=repository.CHECK_INTERVAL_S + CONNECT_TIMEOUT_S + 2)
+    assert converged, "the process did not pick up the new version"  # ... does not stick
+    assert time.monotonic() - back <= repository.CHECK_INTERVAL_S + CONNECT_TIMEOUT_S + 2
+    assert repository.store_status().available is True
+    assert repository.store_status().error is None
+
+
+def test_a_blackholed_store_cannot_hang_requests(monkeypatch, outage):
+    """PostgreSQL that accepts connections and never answers: one thread waits at most
+    the connection time-out; the others keep serving the last catalog meanwhile."""
+    if outage.sqlite:
+        pytest.skip("SQLite es un archivo local: no hay red que se quede sin respuesta")
+    from data.store.engine import CONNECT_TIMEOUT_S
+
+    monkeypatch.setenv("DATABASE_URL", outage.url)
+    first = repository.get_catalog()
+    outage.blackhole(repository.get_engine())
+    repository.refresh()
+    took = {}
+
+    def check() -> None:
+        start = time.monotonic()
+        repository.get_catalog()
+        took["checker"] = time.monotonic() - start
+
+    def other_request() -> None:
+        start = time.monotonic()
+        took["served"] = repository.get_catalog()
+        took["other"] = time.monotonic() - start
+
+    checker = threading.Thread(target=check, daemon=True)
+    other = threading.Thread(target=other_request, daemon=True)
+    checker.start()
+    try:
+        assert wait_until(lambda: outage.proxy.accepted > 0, timeout=10)  # it is waiting now
+        other.start()
+        other.join(5)
+        assert not other.is_alive(), "a second request queued behind the hung check"
+        assert took["served"] is first and took["other"] < 0.5
+        checker.join(CONNECT_TIMEOUT_S + 3)
+        assert not checker.is_alive(), "the check hung on the blackholed store"
+    finally:
+        outage.proxy.down()  # cuts a hung attempt too
+        checker.join(10)
+        other.join(10)
+    assert took["checker"] < CONNECT_TIMEOUT_S + 3
+    assert repository.store_status().available is False
+
+
+def test_unreadable_store_at_start_is_one_clear_error(monkeypatch, tmp_path):
+    from data.store import StoreUnavailableError
+
+    garbage = tmp_path / "basura.sqlite"
+    garbage.write_bytes(os.urandom(4096))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{garbage}")
+    with pytest.raises(StoreUnavailableError, match="no es una base de datos SQLite válida"):
+        repository.get_catalog()
+    assert repository.store_status().available is False
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres:secreto@127.0.0.1:9/test")
+    with pytest.raises(StoreUnavailableError, match="no responde") as raised:
+        repository.get_engine()
+    assert "secreto" not in str(raised.value) and "\n" not in str(raised.value)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'bueno.sqlite'}")
+    assert repository.get_catalog().version.version_id == 1  # retried on next use
+    assert repository.store_status().available is True
+
+
+def test_a_publication_during_a_check_is_not_missed(monkeypatch, tmp_path):
+    """refresh() while another thread is checking: the next call checks again."""
+    monkeypatch.setattr(repository, "CHECK_INTERVAL_S", 3600.0)
+    repository.get_catalog()
+    from data import store
+
+    real = store.current_version_id
+    reading = threading.Event()
+    release = threading.Event()
+
+    def slow(engine):
+        value = real(engine)
+        reading.set()
+        release.wait(10)
+        return value
+
+    monkeypatch.setattr(store, "current_version_id", slow)
+    repository.refresh()
+    checker = threading.Thread(target=repository.get_catalog)
+    checker.start()
+    assert reading.wait(10)
+    other = make_engine(f"sqlite:///{tmp_path / 'tablero.sqlite'}")
+    publish_reports(other, one_report(2027, 3, "05", 2.0), by="sg-actic")
+    other.dispose()
+    repository.refresh()  # what data.submit does after publishing
+    release.set()
+    checker.join(10)
+    monkeypatch.setattr(store, "current_version_id", real)
     assert repository.get_catalog().version.version_id == 2

@@ -12,12 +12,14 @@ import pandas as pd
 import pytest
 from pandas.testing import assert_frame_equal
 from sqlalchemy import select
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 import data.store.write as store_write
 from data.catalog import TABLES
 from data.store import (
     REPORT_KEY,
     ConflictError,
+    IdempotencyKeyError,
     InvalidObservationsError,
     InvalidReportsError,
     StoreEmptyError,
@@ -539,3 +541,160 @@ def test_killed_writer_leaves_nothing_and_releases_the_lock(store, store_url):
     assert dump_store(store) == before
     record = publish_reports(store, report([("1.1.1", 2030, 4, "09", 2.0)]), by="sdm")
     assert record.version_id == 2
+
+
+# ---------------------------------------------------------------- idempotent publishing
+
+_SHA_A, _SHA_B = "a" * 64, "b" * 64
+
+
+def test_same_idempotency_key_and_file_publishes_once(store):
+    rows = report([("1.1.1", 2030, 1, "07", 5.0, "Avance.")])
+    first = publish_reports(store, rows, by="sdm", source_sha256=_SHA_A,
+                            idempotency_key="k-1", expected_version=1)
+    before = dump_store(store)
+    again = publish_reports(store, rows, by="sdm", source_sha256=_SHA_A,
+                            idempotency_key="k-1", expected_version=1)  # stale: a lost answer
+    assert (first.version_id, first.replayed, again.replayed) == (2, False, True)
+    assert again == first and again.to_json() == first.to_json()
+    assert "replayed" not in again.to_json()
+    assert dump_store(store) == before
+
+
+def test_same_key_with_another_file_is_refused_and_writes_nothing(store):
+    publish_reports(store, report([("1.1.1", 2030, 1, "07", 5.0)]), by="sdm",
+                    source_sha256=_SHA_A, idempotency_key="k-1")
+    before = dump_store(store)
+    with pytest.raises(IdempotencyKeyError, match="ya se usó para publicar otro archivo"):
+        publish_reports(store, report([("1.1.1", 2030, 1, "07", 6.0)]), by="sdm",
+                        source_sha256=_SHA_B, idempotency_key="k-1")
+    assert dump_store(store) == before
+
+
+def test_idempotency_keys_are_scoped_to_the_caller(store):
+    one = publish_reports(store, report([("1.1.1", 2030, 1, "07", 5.0)]), by="sdm",
+                          source_sha256=_SHA_A, idempotency_key="k-1")
+    two = publish_reports(store, report([("1.1.1", 2030, 1, "08", 5.0)]), by="sg-actic",
+                          source_sha256=_SHA_B, idempotency_key="k-1")
+    assert (one.version_id, two.version_id, two.replayed) == (2, 3, False)
+
+
+def test_parallel_publications_with_one_key_publish_once(store):
+    rows = report([("1.1.1", 2031, 2, "09", 3.0)])
+    barrier = threading.Barrier(6)
+    records, errors = [], []
+
+    def upload() -> None:
+        try:
+            barrier.wait()
+            records.append(publish_reports(store, rows, by="sdm", source_sha256=_SHA_A,
+                                           idempotency_key="doble-clic"))
+        except Exception as error:  # collected and asserted below
+            errors.append(error)
+
+    threads = [threading.Thread(target=upload) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert {r.version_id for r in records} == {2}
+    assert sorted(r.replayed for r in records) == [False] + [True] * 5
+    assert [v.version_id for v in list_versions(store)] == [2, 1]
+
+
+def test_a_key_race_past_the_lookup_reads_the_winner_back(store, monkeypatch):
+    """The unique key is the last guard: the loser rolls back and answers the winner."""
+    rows = report([("1.1.1", 2031, 3, "10", 4.0)])
+    first = publish_reports(store, rows, by="sdm", source_sha256=_SHA_A, idempotency_key="k")
+    before = dump_store(store)
+    real = store_write._replay
+    calls = []
+
+    def blind_once(connection, caller, key, sha):
+        calls.append(key)
+        return None if len(calls) == 1 else real(connection, caller, key, sha)
+
+    monkeypatch.setattr(store_write, "_replay", blind_once)
+    again = publish_reports(store, rows, by="sdm", source_sha256=_SHA_A, idempotency_key="k")
+    assert len(calls) == 2  # the lookup missed; the insert collided; read back
+    assert (again.version_id, again.replayed) == (first.version_id, True)
+    assert dump_store(store) == before
+
+
+# ---------------------------------------------------------------- unreachable stores
+
+
+def test_refused_postgres_fails_fast_with_a_spanish_reason():
+    from data.store import describe_unavailable, is_unavailable
+
+    url = "postgresql://postgres:secreto@127.0.0.1:9/test?password=otro"
+    engine = make_engine(url)
+    try:
+        with pytest.raises(OperationalError) as raised:
+            current_version_id(engine)
+    finally:
+        engine.dispose()
+    assert is_unavailable(raised.value)
+    message = describe_unavailable(url, raised.value)
+    assert "El servidor PostgreSQL" in message and "no responde" in message
+    assert "secreto" not in message and "otro" not in message and "\n" not in message
+
+
+def test_garbage_sqlite_file_is_unavailable_not_a_crash(tmp_path):
+    import os
+
+    from data.store import describe_unavailable, is_unavailable
+
+    path = tmp_path / "tablero.sqlite"
+    path.write_bytes(os.urandom(4096))
+    with pytest.raises(DatabaseError) as raised:
+        open_store(f"sqlite:///{path}", tiny_catalog)
+    assert is_unavailable(raised.value)
+    assert "no es una base de datos SQLite válida" in describe_unavailable(
+        f"sqlite:///{path}", raised.value)
+
+
+def test_postgres_connections_are_bounded_in_time(store_url):
+    """A server that accepts TCP and never answers: the connection gives up in time."""
+    if store_url.startswith("sqlite"):
+        pytest.skip("SQLite es un archivo local: no hay red que se quede sin respuesta")
+    import time
+
+    from data.store.engine import CONNECT_TIMEOUT_S
+    from tests.tcp_proxy import TcpProxy, proxied_url
+
+    proxy = TcpProxy(5432)
+    proxy.blackhole()
+    engine = make_engine(proxied_url(store_url, proxy))
+    raised = []
+
+    def read() -> None:
+        try:
+            current_version_id(engine)
+        except Exception as error:  # asserted below
+            raised.append(error)
+
+    reader = threading.Thread(target=read, daemon=True)
+    start = time.monotonic()
+    reader.start()
+    try:
+        reader.join(CONNECT_TIMEOUT_S + 3)
+        assert not reader.is_alive(), "the connection attempt hung"
+    finally:
+        proxy.close()  # cuts a hung attempt too
+        reader.join(10)
+        engine.dispose()
+    assert time.monotonic() - start < CONNECT_TIMEOUT_S + 3
+    assert isinstance(raised[0], OperationalError)
+
+
+def test_integrity_and_data_errors_are_not_outages():
+    from sqlalchemy.exc import DataError, IntegrityError
+
+    from data.store import StoreUnavailableError, is_unavailable
+
+    assert not is_unavailable(IntegrityError("INSERT", {}, Exception("duplicate")))
+    assert not is_unavailable(DataError("INSERT", {}, Exception("NUL")))
+    assert not is_unavailable(ValueError("x"))
+    assert is_unavailable(StoreUnavailableError("caído"))

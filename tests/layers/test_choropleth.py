@@ -18,10 +18,9 @@ from layers.choropleth import (
     map_values_patch_payload,
     station_trace,
 )
+from layers.geo_map import build_geo_map
 from layers.geojson import label_points, to_feature_collection
-from layers.print_map import build_print_map
 from layers.scales import value_scale
-from layers.screen_map import build_screen_map
 from layers.theme import SELECTED_COLOR, STATUS_SYMBOLS
 
 from .conftest import make_series, make_values
@@ -30,50 +29,36 @@ from .conftest import make_series, make_values
 @pytest.fixture(scope="module")
 def real(request):
     gdf = request.getfixturevalue("display_localities")
-    return {"gdf": gdf, "fc": to_feature_collection(gdf), "points": label_points(gdf),
+    points = label_points(gdf)
+    return {"gdf": gdf, "fc": to_feature_collection(gdf), "points": points,
             "bounds": framing_bounds(gdf)}
 
 
-def build_locality_map(geojson, values, names, *, kind="map", label_points=None, **kwargs):
-    """The screen map (``kind="map"``) or the print map (``"geo"``), as a go.Figure."""
-    if kind == "map":
-        return go.Figure(build_screen_map(geojson, values, names, **kwargs))
-    if kind == "geo":
-        return build_print_map(geojson, values, names, label_points=label_points, **kwargs)
-    raise ValueError(f"tipo de mapa desconocido {kind!r}")
-
-
-def _build(real, names, *, measure="valor", kind="map", year=2026, **kwargs):
+def _build(real, names, *, measure="valor", year=2026, **kwargs):
     scale = value_scale(make_series(), measure, unit="zonas")
-    return build_locality_map(
-        real["fc"], make_values(year), names, measure=measure, scale=scale, kind=kind,
+    return build_geo_map(
+        real["fc"], make_values(year), names, measure=measure, scale=scale,
         bounds=real["bounds"], label_points=real["points"], unit="zonas", **kwargs,
     )
 
 
-@pytest.mark.parametrize("kind", ["map", "geo"])
-def test_both_kinds_draw_every_locality_once(real, names, kind):
-    fig = _build(real, names, kind=kind)
+def test_every_locality_is_drawn_once_as_vector_shapes(real, names):
+    fig = _build(real, names)
     trace = fig.data[0]
-    assert trace.type == ("choroplethmap" if kind == "map" else "choropleth")
+    assert trace.type == "choropleth" and fig.layout.geo.visible is False
     feature_ids = [f["id"] for f in trace.geojson["features"]]
     assert sorted(trace.locations) == sorted(feature_ids) == sorted(names)
     assert len(trace.z) == len(trace.locations) == len(trace.customdata)
     assert list(trace.colorbar.ticktext)[0].endswith("Sin dato")
-    if kind == "map":
-        assert fig.layout.map.style == "white-bg"
-        assert len(fig.data) == 1  # no text layer: MapLibre would fetch glyphs online
-    else:
-        assert fig.layout.geo.visible is False
-        assert fig.data[1].type == "scattergeo" and fig.data[1].mode == "text"
+    assert fig.data[1].type == "scattergeo" and fig.data[1].mode == "text"
 
 
 def test_hover_is_spanish_with_es_co_numbers(real, names):
     values = make_values(2026)
     values.loc[values["locality_code"] == "08", ["value", "target"]] = [1234.5, 2000.0]
     scale = value_scale(make_series(), "valor")
-    fig = build_locality_map(real["fc"], values, names, measure="valor", scale=scale,
-                             bounds=real["bounds"], unit="zonas")
+    fig = build_geo_map(real["fc"], values, names, measure="valor", scale=scale,
+                        bounds=real["bounds"], unit="zonas", label_points=real["points"])
     trace = fig.data[0]
     row = list(trace.customdata[list(trace.locations).index("08")])
     assert row[:3] == ["Kennedy", "1.234,5 zonas", "2.000 zonas"]
@@ -83,7 +68,7 @@ def test_hover_is_spanish_with_es_co_numbers(real, names):
 
 
 def test_semaforo_never_relies_on_colour_alone(real, names):
-    fig = _build(real, names, measure="semaforo", kind="geo")
+    fig = _build(real, names, measure="semaforo")
     ticktext = " ".join(fig.data[0].colorbar.ticktext)
     for label in STATUS_LABELS.values():
         assert label in ticktext
@@ -112,16 +97,15 @@ def test_patch_payload_is_small_and_geometry_free(real, names):
     assert len(text) < 8_000
 
 
-@pytest.mark.parametrize("kind", ["map", "geo"])
-def test_patching_a_figure_equals_building_it(real, names, kind):
+def test_patching_a_figure_equals_building_it(real, names):
     """Year + measure + selection change by payload gives the freshly built figure."""
-    before = _build(real, names, kind=kind, measure="valor", year=2024)
-    after = _build(real, names, kind=kind, measure="semaforo", year=2026, selected=["05"])
+    before = _build(real, names, measure="valor", year=2024)
+    after = _build(real, names, measure="semaforo", year=2026, selected=["05"])
     patched = copy.deepcopy(before.to_dict())
     scale = value_scale(make_series(), "semaforo", unit="zonas")
     payload = map_values_patch_payload(
         make_values(2026), names, "semaforo", scale, "zonas", selected=["05"],
-        labels=kind == "geo", label_headings=before.layout.meta["label_headings"],
+        labels=True, label_headings=before.layout.meta["label_headings"],
     )
     apply_patch_payload(patched, payload)
     assert go.Figure(patched).to_dict()["data"] == after.to_dict()["data"]
@@ -142,16 +126,13 @@ def test_framing_urbana_excludes_sumapaz(real):
 @pytest.mark.parametrize("framing", ["urbana", "distrito"])
 def test_framing_sets_the_view(real, names, framing):
     box = real["bounds"][framing]
-    geo = _build(real, names, kind="geo", framing=framing).layout.geo
+    geo = _build(real, names, framing=framing).layout.geo
     assert geo.lataxis.range[0] < box.south < box.north < geo.lataxis.range[1]
-    mapped = _build(real, names, kind="map", framing=framing).layout.map
-    assert box.west < mapped.center.lon < box.east
-    zooms = {f: _build(real, names, framing=f).layout.map.zoom for f in ("urbana", "distrito")}
-    assert zooms["urbana"] > zooms["distrito"]
+    assert geo.lonaxis.range[0] < box.west < box.east < geo.lonaxis.range[1]
 
 
 def test_sumapaz_label_stays_in_the_urban_frame(real, names):
-    fig = _build(real, names, kind="geo", framing="urbana")
+    fig = _build(real, names, framing="urbana")
     labels = fig.data[1]
     index = sorted(names).index("20")
     assert fig.layout.geo.lataxis.range[0] <= labels.lat[index]
@@ -162,10 +143,9 @@ def test_bounds_helpers():
     box = Bounds(-74.2, 4.5, -74.0, 4.8)
     assert box.padded(0.5).west == pytest.approx(-74.3)
     assert 4.5 < box.center["lat"] < 4.8
-    assert box.zoom_for(800, 800) > box.padded(1.0).zoom_for(800, 800)
 
 
-def test_overlays_match_the_map_kind(real, names):
+def test_overlays_are_geo_traces_with_spanish_hover(real, names):
     stations = gpd.GeoDataFrame(
         {"name": ["Portal", "Soacha"], "outside_district": [False, True]},
         geometry=[shapely.Point(-74.1, 4.6), shapely.Point(-74.22, 4.58)], crs="EPSG:4326")
@@ -174,25 +154,22 @@ def test_overlays_match_the_map_kind(real, names):
         geometry=[shapely.MultiLineString([[(-74.1, 4.6), (-74.0, 4.7)],
                                            [(-74.0, 4.7), (-74.0, 4.8)]])],
         crs="EPSG:4326")
-    for kind, point_type in (("map", "scattermap"), ("geo", "scattergeo")):
-        overlays = [corridor_trace(corridors, kind=kind), station_trace(stations, kind=kind)]
-        fig = _build(real, names, kind=kind, overlays=overlays)
-        assert [t.type for t in fig.data[-2:]] == [point_type, point_type]
-        line = fig.data[-2]
-        assert list(line.lon).count(None) == 2 and line.mode == "lines"
-        assert "Soacha (fuera del Distrito)" in fig.data[-1].text
+    overlays = [corridor_trace(corridors), station_trace(stations)]
+    fig = _build(real, names, overlays=overlays)
+    assert [t.type for t in fig.data[-2:]] == ["scattergeo", "scattergeo"]
+    line = fig.data[-2]
+    assert list(line.lon).count(None) == 2 and line.mode == "lines"
+    assert "Soacha (fuera del Distrito)" in fig.data[-1].text
 
 
 def test_bad_calls_are_named(real, names):
     scale = value_scale(make_series(), "valor")
     values = make_values(2026)
     with pytest.raises(ValueError, match="encuadre"):
-        build_screen_map(real["fc"], values, names, measure="valor", scale=scale,
-                         framing="lejos")
+        build_geo_map(real["fc"], values, names, measure="valor", scale=scale,
+                      framing="lejos", label_points=real["points"])
     with pytest.raises(ValueError, match="faltan nombres"):
-        build_screen_map(real["fc"], values, {"01": "Usaquén"}, measure="valor", scale=scale)
-    with pytest.raises(ValueError, match="faltan nombres"):
-        build_print_map(real["fc"], values, {"01": "Usaquén"}, measure="valor", scale=scale,
-                        label_points=real["points"])
+        build_geo_map(real["fc"], values, {"01": "Usaquén"}, measure="valor", scale=scale,
+                      label_points=real["points"])
     with pytest.raises(ValueError, match="escala"):
         map_values_patch_payload(values, names, "avance", scale)

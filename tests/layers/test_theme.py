@@ -67,7 +67,7 @@ def test_no_title_leaves_figure_alone():
 
 def test_layers_never_import_dash():
     code = (
-        "import sys, layers.choropleth, layers.screen_map, layers.print_map, layers.press, "
+        "import sys, layers.choropleth, layers.geo_map, layers.press, "
         "layers.locality_report, layers.series_figure, layers.status_figure, "
         "layers.titles, layers.geojson; print('dash' in sys.modules)"
     )

@@ -41,9 +41,9 @@ def test_labels_count_matching_indicators_and_name_entities_in_full(catalog):
     options = _options(catalog, ViewState())
     by_value = {o["value"]: o["label"] for o in options["axes"]}
     count = int((_active(catalog)["axis_id"] == "nueva-movilidad").sum())
-    assert by_value["nueva-movilidad"] == f"Nueva movilidad ({count})"
+    assert by_value["nueva-movilidad"] == f"Nueva movilidad · {count}"
     entity = next(o for o in options["entities"] if o["value"] == "sdm")
-    assert entity["label"].startswith("SDM (") and "Movilidad" in entity["title"]
+    assert entity["label"].startswith("Secretaría Distrital de Movilidad (SDM) · ")
 
 
 def test_impossible_choice_is_kept_and_flagged(catalog):
@@ -57,7 +57,7 @@ def test_impossible_choice_is_kept_and_flagged(catalog):
 
 def test_long_objective_texts_are_shortened(catalog):
     for option in _options(catalog, ViewState())["objectives"]:
-        assert len(option["label"].rsplit(" (", 1)[0]) <= 64
+        assert len(option["label"].rsplit(" · ", 1)[0]) <= 64
         assert option["title"] in set(catalog.objectives["text"])
 
 
@@ -84,6 +84,6 @@ def test_counts_follow_the_one_filter_rule(catalog):
         for option in options["axes"]:
             count = int(counts.get(option["value"], 0))
             if count:
-                assert option["label"].endswith(f"({count})")
+                assert option["label"].endswith(f" · {count}")
             else:
                 assert "sin indicadores" in option["label"]

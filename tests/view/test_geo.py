@@ -16,9 +16,8 @@ def test_context_from_real_geodata(geodata_cache):
     assert len(json.dumps(context.geojson, separators=(",", ":"))) <= 200_000
     urban, district = context.bounds["urbana"], context.bounds["distrito"]
     assert district.south < urban.south  # Sumapaz reaches far south of the city
-    assert set(context.overlays) == {"map", "geo"}
-    assert set(context.overlays["map"]) == set(OVERLAY_LABELS)
-    assert len(context.overlay_traces("geo", ("tm-troncales",))) == 1
+    assert set(context.overlays) == set(OVERLAY_LABELS)
+    assert [t.type for t in context.overlay_traces(("tm-troncales",))] == ["scattergeo"]
     stations = context.stations
     assert (stations["outside_district"] == ~stations["in_district"]).all()
 

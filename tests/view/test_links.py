@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from view.links import export_links
+from view.links import export_links, share_links
 from view.state import KnownIds, ViewState, parse_query
 
 
@@ -40,3 +40,17 @@ def test_report_link_only_for_exactly_one_locality():
 def test_prefix():
     assert export_links(ViewState(), prefix="/tablero")["todo.zip"].startswith(
         "/tablero/export/todo.zip")
+
+
+def test_share_links_are_the_page_and_its_embedded_charts():
+    state = ViewState(indicator="1.1.1", localities=("20",), year=2026, framing="distrito")
+    links = share_links(state, default=ViewState(year=2026))
+    assert links == {
+        "pagina": "/?indicador=1.1.1&localidad=20",  # Sumapaz implies the district framing
+        "embed.mapa": "/embed/mapa?indicador=1.1.1&localidad=20",
+        "embed.serie": "/embed/serie?indicador=1.1.1&localidad=20",
+    }
+    urban = share_links(ViewState(localities=("20",), framing="urbana"), default=ViewState(),
+                        prefix="/tablero")
+    assert urban["pagina"] == "/tablero/?localidad=20&encuadre=urbana"
+    assert share_links(ViewState(), default=ViewState())["pagina"] == "/"

