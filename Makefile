@@ -85,7 +85,7 @@ test: system-deps setup
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-bench: system-deps setup
+bench: system-deps setup $(LIGHTHOUSE)
 	$(PY) -m bench
 
 ## Lighthouse (desktop and mobile) of the page with the bundle and with Dash's plotly.min.js.

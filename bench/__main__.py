@@ -5,8 +5,16 @@ ports: the dashboard with the callback response cache off (cold work), the
 naive app, and the dashboard as deployed (cache on) for the load test. Prints
 a table with PASS/MISS per target and writes ``bench/results/bench.json``.
 
+Front end (issue 13, :mod:`bench.frontend`): the first rendered map (median of 5
+cold loads), JavaScript bytes, CLS and TBT of the dashboard, of today's page (the
+commit before the lighter front end, served from a ``git worktree`` in the same
+run) and of the naive app, plus Lighthouse 12.2.3 mobile and desktop when it is
+installed. Uploads (issue 12, :mod:`bench.uploads`): peak memory and time of the
+largest and most hostile uploads beside a naive reader.
+
 Options: ``--quick`` (short load, one browser run: a smoke run of a minute or
-two), ``--skip-browser``, ``--skip-load``, ``--skip-mixed``, ``--skip-exports``,
+two), ``--skip-browser``, ``--skip-lighthouse``, ``--skip-today``, ``--skip-load``,
+``--skip-mixed``, ``--skip-exports``, ``--skip-uploads``,
 ``--redis auto|none|URL`` (the load test uses the shared Redis cache, as several
 hosts do; ``auto``: local database 12 when it answers), ``--export-workers N``
 (the mixed scenario with N export workers, ``python -m app.exports.worker``, on
@@ -33,6 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.dash_client import DashClient
+from bench.frontend import COLD_RUNS, TODAY_REV, measure_page, page_figures, todays_page
 from bench.harness import (
     initial_load,
     latency_summary,
@@ -62,22 +71,6 @@ def _machine() -> dict:
         pass
     return {"cpus": os.cpu_count(), "cpu": cpu, "memory": mem, "python": platform.python_version(),
             "platform": platform.platform(), "load_average_at_start": os.getloadavg()}
-
-
-def _browser(url: str, runs: int, selector: str = "#map-graph .js-plotly-plot") -> dict:
-    from bench.browser import first_map
-
-    results = [first_map(url, selector, timeout=60) for _ in range(runs)]
-    times = sorted(r["ms"] for r in results if r["ms"] is not None)
-    best = results[-1]
-    return {
-        "runs": runs,
-        "ms_all": [r["ms"] for r in results],
-        "ms_median": times[len(times) // 2] if times else None,
-        "bytes": best["bytes"],
-        "csp_violations": sorted({v for r in results for v in r["csp_violations"]}),
-        "console_errors": sorted({v for r in results for v in r["console_errors"]})[:10],
-    }
 
 
 def _redis_for_bench(choice: str) -> str:
@@ -199,9 +192,12 @@ def run(args: argparse.Namespace) -> dict:
                          ((next(x for x in interactions if x.kind == k), k)
                           for k in ("anio", "eje", "clic_localidad"))}
         if not args.skip_browser:
-            print("· Chromium sin caché, primer mapa…", flush=True)
-            _browser(server.url + "/", 1)  # warm the server's compression cache
-            out["browser"] = _browser(server.url + "/", 1 if args.quick else 3)
+            print("· Chromium sin caché, primer mapa (mediana de 5) y Lighthouse…", flush=True)
+            page = page_figures(server.url + "/", runs=1 if args.quick else COLD_RUNS,
+                                lighthouse=not (args.quick or args.skip_lighthouse))
+            out["browser"] = page["browser"]
+            if "lighthouse" in page:
+                out["lighthouse"] = page["lighthouse"]
         out["rss_workers"] = _workers_rss(server)
         client.close()
 
@@ -212,9 +208,19 @@ def run(args: argparse.Namespace) -> dict:
         axes = [str(o) for o in (client.values.get(("naive-axis", "options")) or [])]
         out["naive_interactions"] = latency_summary(naive_interactions(client, axes, rounds=1))
         if not args.skip_browser:
-            out["naive_browser"] = _browser(naive.url + "/", 1, "#naive-map .js-plotly-plot")
+            out["naive_browser"] = measure_page(naive.url + "/", 1 if args.quick else COLD_RUNS,
+                                                "#naive-map .js-plotly-plot")
         out["naive_rss_workers"] = _workers_rss(naive)
         client.close()
+
+    if not (args.skip_browser or args.skip_today or args.quick):
+        print(f"· la página de hoy (commit {TODAY_REV}: MapLibre y plotly.min.js)…", flush=True)
+        with todays_page() as today:
+            if today is None:
+                out["today"] = {"error": f"no se pudo servir el commit {TODAY_REV} (git)"}
+            else:
+                out["today"] = page_figures(today.url + "/",
+                                            lighthouse=not args.skip_lighthouse)
 
     if not args.skip_load:
         from bench.load import run_load
@@ -244,6 +250,12 @@ def run(args: argparse.Namespace) -> dict:
             if not args.skip_mixed:
                 out["load_mixed"] = _mixed(server, chains, seconds, env, args.export_workers)
 
+    if not args.skip_uploads:
+        print("· cargas de archivos: memoria y tiempo (bench/uploads.py)…", flush=True)
+        from bench import uploads
+
+        out["uploads"] = uploads.run()
+
     if not args.skip_exports and (ROOT / "bench" / "exports.py").is_file():
         print("· exportaciones (bench/exports.py)…", flush=True)
         try:
@@ -260,6 +272,10 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="corrida corta de humo")
     parser.add_argument("--skip-browser", action="store_true")
+    parser.add_argument("--skip-lighthouse", action="store_true")
+    parser.add_argument("--skip-today", action="store_true",
+                        help=f"sin la página de hoy (commit {TODAY_REV}) como referencia")
+    parser.add_argument("--skip-uploads", action="store_true")
     parser.add_argument("--skip-load", action="store_true")
     parser.add_argument("--skip-mixed", action="store_true",
                         help="sin el escenario 40 interactivos + 10 exportaciones")

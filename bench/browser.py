@@ -6,7 +6,10 @@ canvas with the choropleth drawn (map ``loaded()``), or the SVG paths of a
 geo/choropleth trace. The time is ``performance.now()`` at that moment
 (milliseconds since navigation start). Console messages are collected, so the
 same run reports Content-Security-Policy violations; the Chromium performance
-log gives the bytes on the wire of every response.
+log gives the bytes on the wire of every response. A ``PerformanceObserver``
+installed before the page's own scripts records layout shifts (CLS, session
+windows as Chromium defines them) and long tasks (total blocking time: the part
+of each task beyond 50 ms, up to one second after the map is drawn).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import shutil
 import tempfile
 import time
 
-__all__ = ["BROWSER_FLAGS", "first_map", "open_driver"]
+__all__ = ["BROWSER_FLAGS", "cumulative_layout_shift", "first_map", "open_driver",
+           "total_blocking_time"]
 
 BROWSER_FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -39,6 +43,39 @@ if (sub && sub.map) {
 const paths = gd.querySelectorAll('.choroplethlayer path, .geo path, .mapboxgl-canvas');
 return paths.length ? {kind: 'svg', t: performance.now(), n: paths.length} : null;
 """
+
+
+#: Installed before any script of the page (CDP ``Page.addScriptToEvaluateOnNewDocument``).
+_OBSERVER_JS = """
+window.__bench = {shifts: [], tasks: []};
+try {
+  new PerformanceObserver(l => l.getEntries().forEach(e => {
+    if (!e.hadRecentInput) window.__bench.shifts.push([e.startTime, e.value]);
+  })).observe({type: 'layout-shift', buffered: true});
+  new PerformanceObserver(l => l.getEntries().forEach(e => {
+    window.__bench.tasks.push([e.startTime, e.duration]);
+  })).observe({type: 'longtask', buffered: true});
+} catch (e) {}
+"""
+
+
+def cumulative_layout_shift(shifts: list[list[float]]) -> float:
+    """CLS from ``[start_ms, value]`` shifts: the largest session window (shifts less
+    than 1 s apart, a window at most 5 s long), as Chromium and Lighthouse compute it."""
+    best = current = 0.0
+    window_start = last = None
+    for start, value in sorted(shifts):
+        if last is None or start - last >= 1000 or start - window_start >= 5000:
+            current, window_start = 0.0, start
+        current += value
+        last = start
+        best = max(best, current)
+    return best
+
+
+def total_blocking_time(tasks: list[list[float]], until_ms: float) -> float:
+    """Sum of the time beyond 50 ms of every long task that starts before ``until_ms``."""
+    return sum(max(0.0, duration - 50.0) for start, duration in tasks if start <= until_ms)
 
 
 def open_driver():
@@ -101,6 +138,7 @@ def first_map(url: str, selector: str = "#map-graph .js-plotly-plot", *,
     try:
         driver.execute_cdp_cmd("Network.enable", {})
         driver.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": _OBSERVER_JS})
         driver.get(url)
         found = None
         deadline = time.monotonic() + timeout
@@ -108,7 +146,8 @@ def first_map(url: str, selector: str = "#map-graph .js-plotly-plot", *,
             found = driver.execute_script(_READY_JS, selector)
             if found is None:
                 time.sleep(0.02)
-        time.sleep(1.0)  # let late requests and console messages arrive
+        time.sleep(1.0)  # let late requests, console messages and layout shifts arrive
+        observed = driver.execute_script("return window.__bench || {shifts: [], tasks: []}")
         console = driver.get_log("browser")
         network = _network_bytes(driver.get_log("performance"))
     finally:
@@ -124,6 +163,9 @@ def first_map(url: str, selector: str = "#map-graph .js-plotly-plot", *,
         "ms": round(found["t"], 1) if found else None,
         "kind": found["kind"] if found else None,
         "bytes": network,
+        "cls": round(cumulative_layout_shift(observed["shifts"]), 4),
+        "tbt_ms": round(total_blocking_time(observed["tasks"],
+                                            (found["t"] if found else 0) + 1000)),
         "csp_violations": csp,
         "console_errors": errors,
     }

@@ -1,4 +1,4 @@
-"""Targets of issues #6 and #12, PASS/MISS per figure, and the printed table."""
+"""Targets of issues #6, #12 and #13, PASS/MISS per figure, and the printed table."""
 
 from __future__ import annotations
 
@@ -14,7 +14,15 @@ TARGETS = (
     ("bytes_ratio_vs_naive", "Menos bytes que la línea base", ">=", 100.0, "x"),
     ("geometry_kb", "Geometría (gzip), enviada una vez", "<=", 200.0, "KB"),
     ("geometry_sends", "Respuestas con geometría (carga + interacciones)", "<=", 1, ""),
-    ("first_map_ms", "Primer mapa en Chromium, en frío (mediana)", "<=", 1500.0, "ms"),
+    ("first_map_ms", "Primer mapa en Chromium, en frío (mediana de 5)", "<=", 1000.0, "ms"),
+    ("first_map_speedup_vs_today", "Primer mapa: más rápido que la página de hoy", ">=", 3.0,
+     "x"),
+    ("script_kb", "JavaScript transferido en la primera carga", "<=", 800.0, "KB"),
+    ("cls_desktop", "CLS en escritorio (1366x900, mediana)", "<=", 0.05, ""),
+    ("cls_mobile", "CLS en móvil (Lighthouse)", "<=", 0.05, ""),
+    ("lighthouse_mobile", "Lighthouse móvil: rendimiento", ">=", 80.0, ""),
+    ("lighthouse_accessibility", "Lighthouse: accesibilidad", ">=", 100.0, ""),
+    ("upload_added_mb", "Memoria añadida por la peor carga de archivo", "<=", 150.0, "MB"),
     ("worker_rss_mb", "RSS pico de un worker", "<=", 350.0, "MB"),
     ("throughput_per_s", "Interacciones/s (50 usuarios, 2 workers)", ">=", 200.0, "/s"),
     ("load_errors", "Errores bajo carga", "<=", 0, ""),
@@ -61,6 +69,7 @@ def _measured(results: dict) -> dict[str, float | None]:
         "geometry_kb": initial.get("geometry_gzip_bytes", 0) / 1000 if initial else None,
         "geometry_sends": sends,
         "first_map_ms": browser.get("ms_median") if browser else None,
+        **_frontend_measures(results),
         "worker_rss_mb": max(rss) if rss else None,
         "throughput_per_s": _get(results, "load", "interactions_per_s"),
         "load_errors": _get(results, "load", "errors"),
@@ -68,6 +77,24 @@ def _measured(results: dict) -> dict[str, float | None]:
         "export_cold_s": _get(results, "exports", "cold_s", "median"),
         "export_cached_s": _get(results, "exports", "cached_memory_s", "median"),
         **_mixed_measures(results),
+    }
+
+
+def _frontend_measures(results: dict) -> dict[str, float | None]:
+    """Issue 13: the page against today's page, bytes, CLS and Lighthouse."""
+    ours = _get(results, "browser", "ms_median")
+    today = _get(results, "today", "browser", "ms_median")
+    script = _get(results, "browser", "script_bytes")
+    scores = [_get(results, "lighthouse", p, "accessibility") for p in ("mobile", "desktop")]
+    scores = [s for s in scores if s is not None]
+    return {
+        "first_map_speedup_vs_today": today / ours if ours and today else None,
+        "script_kb": script / 1000 if script is not None else None,
+        "cls_desktop": _get(results, "browser", "cls_median"),
+        "cls_mobile": _get(results, "lighthouse", "mobile", "cls"),
+        "lighthouse_mobile": _get(results, "lighthouse", "mobile", "performance"),
+        "lighthouse_accessibility": min(scores) if scores else None,
+        "upload_added_mb": _get(results, "uploads", "worst_added_mb"),
     }
 
 
@@ -147,11 +174,12 @@ def format_table(results: dict) -> str:
     browser, naive_browser = results.get("browser"), results.get("naive_browser") or {}
     if browser:
         naive_b = naive_browser.get("bytes", {}).get("total", "—")
-        lines.append(f"{'navegador: todo (B)':<28}{browser['bytes'].get('total', 0):>16}"
+        lines.append(f"{'navegador: todo (B)':<28}{browser.get('bytes', {}).get('total', 0):>16}"
                      f"{naive_b:>16}")
         naive_ms = naive_browser.get("ms_median", "—")
         lines.append(f"{'primer mapa (ms, mediana)':<28}{browser.get('ms_median', '—'):>16}"
                      f"{naive_ms:>16}")
+    lines += _frontend_lines(results)
     load = results.get("load")
     if load and "requests_per_s" in load:
         lines.append(f"carga: {load['interactions_per_s']} interacciones/s, "
@@ -171,6 +199,10 @@ def format_table(results: dict) -> str:
                      f"{files['file_p50_s']}/{files['file_p95_s']} s, {files['busy_answers']} "
                      f"respuestas 503 (p95 {files['busy_answer_p95_ms']} ms, Retry-After "
                      f"mediana {files['retry_after_median_s']} s), errores {files['errors']}")
+    if isinstance(results.get("uploads"), dict) and "cases" in results["uploads"]:
+        from bench.uploads import format_table as uploads_table
+
+        lines += ["", uploads_table(results["uploads"])]
     exports = results.get("exports")
     if isinstance(exports, dict) and "naive_s" in exports:
         lines.append(f"exportación PNG: frío {_get(exports, 'cold_s', 'median')} s, "
@@ -179,6 +211,42 @@ def format_table(results: dict) -> str:
     elif isinstance(exports, dict) and "error" in exports:
         lines.append(f"exportaciones: {exports['error']}")
     return "\n".join(lines)
+
+
+def _frontend_lines(results: dict) -> list[str]:
+    """Front end of the dashboard, today's page and the naive app, side by side."""
+    pages = {"tablero": (results.get("browser"), results.get("lighthouse")),
+             "hoy": (_get(results, "today", "browser"), _get(results, "today", "lighthouse")),
+             "ingenua": (results.get("naive_browser"), None)}
+    if not any(browser for browser, _ in pages.values()):
+        return []
+
+    def cell(value) -> str:
+        return "—" if value is None else f"{value:g}"
+
+    rows = [("primer mapa (ms, mediana)", lambda b, _: _get(b or {}, "ms_median")),
+            ("JavaScript (KB en la red)", lambda b, _: None if not b else
+             round(_get(b, "script_bytes", default=0) / 1000)),
+            ("CLS / TBT (ms) en escritorio", None),
+            ("Lighthouse móvil rend./acc.", None),
+            ("Lighthouse escritorio rend./acc.", None)]
+    lines = ["", f"{'':<34}" + "".join(f"{name:>16}" for name in pages)]
+    for label, get in rows:
+        values = []
+        for browser, lighthouse in pages.values():
+            if get is not None:
+                values.append(cell(get(browser, lighthouse)))
+            elif label.startswith("CLS"):
+                values.append("—" if not browser else
+                              f"{cell(browser.get('cls_median'))}/"
+                              f"{cell(browser.get('tbt_ms_median'))}")
+            else:
+                profile = "mobile" if "móvil" in label else "desktop"
+                got = (lighthouse or {}).get(profile) or {}
+                values.append("—" if "performance" not in got else
+                              f"{cell(got['performance'])}/{cell(got['accessibility'])}")
+        lines.append(f"{label:<34}" + "".join(f"{v:>16}" for v in values))
+    return lines
 
 
 def markdown_table(results: dict) -> str:

@@ -71,8 +71,12 @@ def start_gunicorn(
     log_dir: Path | None = None,
     ready_path: str = "/_dash-layout",
     timeout: float = 120.0,
+    root: Path = ROOT,
 ) -> Server:
     """Start ``gunicorn -c app/gunicorn.conf.py <target>`` and wait until it answers.
+
+    ``root`` is the source tree to serve (default this one; the bench serves an
+    earlier commit's tree, checked out apart, as "today's page").
 
     Raises
     ------
@@ -84,10 +88,12 @@ def start_gunicorn(
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"gunicorn-{target.replace(':', '-').replace('.', '-')}-{port}.log"
     full_env = {**os.environ, **(env or {}), "PORT": str(port), "HOST": "127.0.0.1",
-                "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads)}
-    cmd = [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF), target]
+                "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads),
+                "PYTHONPATH": str(root)}
+    cmd = [sys.executable, "-m", "gunicorn", "-c", str(root / "app" / "gunicorn.conf.py"),
+           target]
     handle = log.open("wb")
-    process = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=handle,
+    process = subprocess.Popen(cmd, cwd=root, env=full_env, stdout=handle,
                                stderr=subprocess.STDOUT)
     server = Server(process, port, log)
     deadline = time.monotonic() + timeout

