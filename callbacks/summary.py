@@ -142,7 +142,7 @@ def status_card(view: View | None = None, names: dict[str, str] | None = None) -
             value="entidad", inline=True, className="summary-group",
         ),
         html.Div(dcc.Graph(id=SUMMARY_GRAPH, figure=figure, className="summary-graph",
-                           responsive=True,
+                           responsive=True, style=graph_style(figure),
                            config=graph_config("estado-indicadores", displayModeBar=False)),
                  className="graph-slot", style={"minHeight": f"{height}px"}),
     ]
@@ -169,10 +169,16 @@ def summary_note(view: View, names: dict[str, str]) -> str:
             "muestran aparte.")
 
 
-def _update_summary(stored: dict | None, group: str) -> tuple[Any, Any, Any]:
+def graph_style(figure: dict[str, Any] | None) -> dict[str, str]:
+    """The graph's CSS height: the figure's own (one row per entity or axis, room for
+    its wrapped name), since a responsive graph takes its container's height."""
+    return {"height": f"{(figure or {}).get('layout', {}).get('height', 240)}px"}
+
+
+def _update_summary(stored: dict | None, group: str) -> tuple[Any, Any, Any, Any]:
     view, _ = current_view(stored)
     tiles, figure = _summary(view, group)
-    return tiles, figure, summary_note(view, get_geo_context().names)
+    return tiles, figure, graph_style(figure), summary_note(view, get_geo_context().names)
 
 
 def register(app) -> None:
@@ -180,6 +186,7 @@ def register(app) -> None:
     app.callback(
         Output(SUMMARY_KPIS, "children"),
         Output(SUMMARY_GRAPH, "figure"),
+        Output(SUMMARY_GRAPH, "style"),
         Output(SUMMARY_NOTE, "children"),
         Input(STATE_STORE, "data"),
         Input(SUMMARY_GROUP, "value"),

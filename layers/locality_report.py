@@ -229,6 +229,12 @@ def build_report_figure(report: Any, ctx: Any) -> go.Figure:
     code, summary, cut = report.code, report.summary, report.cut
     name = ctx.names[code]
     fig = go.Figure()
+    fig.update_layout(meta={"document": {  # the PDF's properties (app.exports.render)
+        "title": f"Reporte de la localidad {code} {name} · Bogotá Territorio Inteligente, "
+                 f"corte {cut.label}",
+        "subject": f"Avance de los indicadores de producto reportados por localidad en {name}, "
+                   "con la mediana de las 20 localidades",
+        "version": str(report.version.version_id), "keywords": [name, f"corte {cut.label}"]}})
     # Vertical layout in paper fractions (paper = page minus margins).
     _locator(fig, code, ctx, ctx.geojson, {"x": [0.0, 0.36], "y": [0.745, 0.985]})
     fig.add_annotation(text="<br>".join(_facts(report, ctx)), xref="paper", yref="paper",

@@ -7,10 +7,12 @@ selected, places are compared by their progress within the term (PHV, % of
 the target to date): one line per locality and Bogotá D.C. as a grey
 reference line, with the target (100 %) dotted.
 
-Years up to the cut without a figure are marked "Sin dato" with a grey ✗ on
-the axis, apart from the reported values and explained in the legend; years
-after the cut are shaded "Metas futuras" (the future is never missing). The
-selected year's marker is ``layout.shapes[0]`` and ``layout.annotations[0]``.
+Years up to the cut without a figure are drawn apart from the reported values:
+hollow grey circles in a "Sin reporte" strip under the chart (its own y axis,
+one row per place with a gap, under the same years), explained in the legend;
+never a mark on a value or target line. Years after the cut are shaded "Metas
+futuras" (the future is never missing). The selected year's marker is
+``layout.shapes[0]`` and ``layout.annotations[0]``.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from layers.theme import (
     template_json,
 )
 
-__all__ = ["CITY_NAME", "build_series"]
+__all__ = ["CITY_NAME", "MISSING_NAME", "build_series"]
 
 CITY_NAME = "Bogotá D.C."
 _VALUE_COLOR = "#0072B2"
@@ -88,15 +90,42 @@ def _prepare(series_df: pd.DataFrame, code: str) -> pd.DataFrame:
     return rows.rename_axis("year").reset_index()
 
 
-def _missing_trace(x: list[int], ids: list[str]) -> dict[str, Any]:
+#: Legend entry of the years without a figure.
+MISSING_NAME = "Sin reporte (o sin meta numérica)"
+
+
+def _missing_trace(missing: Mapping[int, list[str]]) -> dict[str, Any]:
+    """Hollow grey circles, one per place and year without a figure, on the strip axis."""
+    x, y, text = [], [], []
+    for year in sorted(missing):
+        for place in missing[year]:
+            x.append(year)
+            y.append(place)
+            text.append(f"<b>{year}</b>: sin reporte de {place}")
     return _scatter(
-        x=x, y=[0] * len(x), mode="markers", name=f"{STATUS_SYMBOLS['sin_dato']} Sin dato "
-        "(año sin reporte o sin meta numérica)",
-        marker={"symbol": "x-thin-open", "size": 11, "color": INK_MUTED,
-                "line": {"width": 2.2, "color": INK_MUTED}},
-        text=ids, hovertemplate="%{text}<extra></extra>", cliponaxis=False,
-        legendgroup="sin-dato", showlegend=True,
+        x=x, y=y, mode="markers", name=MISSING_NAME, xaxis="x", yaxis="y2",
+        marker={"symbol": "circle-open", "size": 10, "color": INK_MUTED,
+                "line": {"width": 2, "color": INK_MUTED}},
+        text=text, hovertemplate="%{text}<extra></extra>", cliponaxis=False,
+        legendgroup="sin-reporte", showlegend=True,
     )
+
+
+def _strip_axes(layout: dict[str, Any], places: list[str]) -> None:
+    """Put the "Sin reporte" strip (``yaxis2``, one row per place) under the chart."""
+    strip = min(0.24, 0.05 + 0.045 * len(places))
+    layout["yaxis"]["domain"] = [strip + 0.04, 1]
+    layout["yaxis2"] = {
+        "domain": [0, strip], "type": "category", "categoryorder": "array",
+        "categoryarray": places[::-1], "range": [-0.6, len(places) - 0.4],
+        "showgrid": False, "zeroline": False, "showline": False, "fixedrange": True,
+        "ticks": "", "tickfont": {"size": 11, "color": INK_MUTED},
+    }
+    layout["xaxis"]["anchor"] = "y2"
+    layout["annotations"].append({
+        "x": 0, "y": strip, "xref": "paper", "yref": "paper", "xanchor": "left",
+        "yanchor": "bottom", "showarrow": False, "text": "Años sin reporte",
+        "font": {"size": 11, "color": INK_MUTED}})
 
 
 def build_series(
@@ -149,6 +178,7 @@ def build_series(
         last_year = int(present.max()) if len(present) else FIRST_YEAR - 1
     data: list[dict[str, Any]] = []
     missing: dict[int, list[str]] = {}
+    gap_places: list[str] = []
     places = codes if compare else [CITYWIDE]
     for i, code in enumerate(places):
         rows = _prepare(series_df, code)
@@ -177,6 +207,8 @@ def build_series(
         gaps = rows[(rows["year"] <= last_year) & measured.isna() & ~rows["future"]]
         for gap_year in gaps["year"]:
             missing.setdefault(int(gap_year), []).append(place)
+        if len(gaps):
+            gap_places.append(place)
     if compare:
         data.append(_scatter(
             x=city["year"].tolist(), y=(city["pct"] * 100).tolist(), mode="lines",
@@ -185,9 +217,7 @@ def build_series(
             customdata=_customdata(city, CITY_NAME, unit), hovertemplate=_HOVER,
             connectgaps=False))
     if missing:
-        years = sorted(missing)
-        data.append(_missing_trace(years, [f"<b>{y}</b>: sin dato en " + ", ".join(missing[y])
-                                           for y in years]))
+        data.append(_missing_trace(missing))
     shapes: list[dict[str, Any]] = []
     annotations: list[dict[str, Any]] = []
     if compare:
@@ -227,4 +257,6 @@ def build_series(
         "hovermode": "closest",
         "clickmode": "event",
     }
+    if missing:
+        _strip_axes(layout, gap_places)
     return dress({"data": data, "layout": layout}, title, subtitle, source)

@@ -49,6 +49,11 @@ def _segment_props(status: str, y: list[str], x: list[int], **extra: Any) -> dic
     )
 
 
+def _few(table: pd.DataFrame, most: int = 8) -> bool:
+    """True when no bar counts more than ``most`` indicators (one tick per indicator)."""
+    return table.empty or int(table.sum(axis=1).max()) <= most
+
+
 def entity_labels(counts: pd.DataFrame, width: int = 30) -> pd.DataFrame:
     """``counts`` with ``label`` = the entity's full name and acronym, wrapped at ``width``.
 
@@ -92,7 +97,9 @@ def build_status_bars(
     dict
         ``clickData["points"][0]["customdata"]`` is the row's group id.
     """
-    ordered = counts.sort_values(["total", "label"], ascending=[False, True])
+    plain = counts["label"].astype(str).str.replace("<br>", " ", regex=False)  # wraps aside
+    ordered = counts.assign(_plain=plain).sort_values(["total", "_plain"],
+                                                       ascending=[False, True])
     labels = dict(zip(ordered[key].astype(str), ordered["label"].astype(str), strict=True))
     table = _counts(ordered.set_index(key))
     ids = [str(i) for i in table.index]
@@ -117,7 +124,9 @@ def build_status_bars(
         "bargap": 0.3,
         "height": max(260, 140 + 40 * len(ids)),
         "xaxis": {"title": {"text": "Número de indicadores"}, "tickformat": ",d",
-                  "showgrid": True, "showline": False, "ticks": ""},
+                  "showgrid": True, "showline": False, "ticks": "",
+                  # whole counts: a tick per indicator while few (never "1 1 2 2")
+                  **({"tick0": 0, "dtick": 1} if _few(table) else {})},
         "yaxis": {"autorange": "reversed", "showgrid": False, "automargin": True,
                   "ticklabelstandoff": 6},
         "legend": {"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom",

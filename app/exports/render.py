@@ -11,12 +11,20 @@ Chromium runs at a lower CPU priority (``nice`` :data:`BROWSER_NICE`, set with
 ``BOGOTA_TI_EXPORT_NICE``; ``0`` leaves it alone) so that on a small machine the
 dashboard's callbacks win the CPU over a render. A forked process (a gunicorn
 worker of a preloaded app) starts its own browser.
+
+Every PDF leaves here with its document properties (:func:`document_properties`,
+written with pypdf): the chart's title, its subtitle as subject, the author and
+creator, and the data version in the keywords, instead of Chromium's
+"Kaleido-fier".
 """
 
 from __future__ import annotations
 
 import contextlib
+import html
+import io
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -28,14 +36,19 @@ from data.config import PROJECT_ROOT, load_settings
 
 __all__ = [
     "BROWSER_NICE",
+    "DOCUMENT_AUTHOR",
+    "DOCUMENT_CREATOR",
     "FORMATS",
     "MEDIA_TYPES",
     "RenderError",
     "browser_pids",
     "check_magic",
+    "document_properties",
     "lower_browser_priority",
     "render_figure",
+    "set_pdf_properties",
     "shutdown",
+    "topojson_folder",
     "topojson_url",
     "warm_up",
 ]
@@ -69,17 +82,31 @@ def _after_fork_in_child() -> None:
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
+#: Author of every exported document (PDF and XLSX).
+DOCUMENT_AUTHOR = "Alcaldía Mayor de Bogotá – Tablero Bogotá Territorio Inteligente"
+#: Application that made the document.
+DOCUMENT_CREATOR = "Tablero Bogotá Territorio Inteligente"
+_VERSION_IN_TEXT = re.compile(r"\bDatos v(\d+)")
+
+
 class RenderError(RuntimeError):
     """The figure could not be rendered (browser or topojson missing, bad output)."""
 
 
+def topojson_folder() -> Path | None:
+    """The folder of Plotly's local base maps (``BOGOTA_TI_TOPOJSON``, default the
+    cache's ``topojson/``; else the project's ``.cache/topojson/`` that ``make setup``
+    fills), or None if absent."""
+    for folder in (load_settings().topojson_dir, PROJECT_ROOT / ".cache" / "topojson"):
+        if (folder / "world_110m.json").is_file():
+            return Path(folder).resolve()
+    return None
+
+
 def topojson_url() -> str | None:
     """``file://`` URL (with trailing slash) of the local base maps, or None if absent."""
-    candidates = [load_settings().cache_dir / "topojson", PROJECT_ROOT / ".cache" / "topojson"]
-    for folder in candidates:
-        if (folder / "world_110m.json").is_file():
-            return Path(folder).resolve().as_uri() + "/"
-    return None
+    folder = topojson_folder()
+    return folder.as_uri() + "/" if folder else None
 
 
 def _configure() -> str | None:
@@ -263,6 +290,7 @@ def render_figure(
     Returns
     -------
     bytes
+        A PDF carries the document properties of :func:`document_properties`.
 
     Raises
     ------
@@ -288,9 +316,67 @@ def render_figure(
             if isinstance(data, str):
                 data = data.encode()
             if check_magic(data, fmt):
-                return data
+                break
             error = RenderError(f"kaleido devolvió un archivo {fmt} inválido")
-    raise RenderError(f"no se pudo generar el {fmt.upper()}: {error}") from error
+        else:
+            raise RenderError(f"no se pudo generar el {fmt.upper()}: {error}") from error
+    return set_pdf_properties(data, document_properties(fig)) if fmt == "pdf" else data
+
+
+def _plain(text: Any) -> str:
+    """Figure text without markup: ``<br>`` as a space, tags dropped, entities decoded."""
+    text = re.sub(r"<br\s*/?>", " ", str(text or ""), flags=re.I)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
+def document_properties(fig: go.Figure | dict[str, Any]) -> dict[str, str]:
+    """Title, subject, author, creator and keywords of the document of ``fig``.
+
+    The press builders put them in ``layout.meta["document"]`` (``title``,
+    ``subject``, ``version``, ``keywords``); what is missing is read from the
+    figure: its title and subtitle without markup, and the data version from the
+    source line ("Datos v3, ...").
+
+    Returns
+    -------
+    dict
+        PDF information keys (``/Title``, ``/Subject``, ``/Author``, ``/Creator``,
+        ``/Keywords``), e.g. ``/Keywords`` "Bogotá Territorio Inteligente; versión
+        de datos 3; corte 2026-T3".
+    """
+    layout = (fig.to_plotly_json() if isinstance(fig, go.Figure) else fig).get("layout", {})
+    meta = layout.get("meta")
+    given = meta.get("document", {}) if isinstance(meta, dict) else {}
+    title_block = layout.get("title") or {}
+    title = _plain(given.get("title") or title_block.get("text"))
+    subject = _plain(given.get("subject") or (title_block.get("subtitle") or {}).get("text"))
+    version = str(given.get("version") or "")
+    if not version:
+        texts = [a.get("text", "") for a in layout.get("annotations") or ()]
+        found = next((m for t in texts if (m := _VERSION_IN_TEXT.search(_plain(t)))), None)
+        version = found.group(1) if found else ""
+    keywords = ["Bogotá Territorio Inteligente"]
+    if version:
+        keywords.append(f"versión de datos {version}")
+    keywords += [_plain(k) for k in given.get("keywords", ()) if k]
+    return {"/Title": title or DOCUMENT_CREATOR, "/Subject": subject,
+            "/Author": DOCUMENT_AUTHOR, "/Creator": DOCUMENT_CREATOR,
+            "/Keywords": "; ".join(keywords)}
+
+
+def set_pdf_properties(data: bytes, properties: dict[str, str]) -> bytes:
+    """``data`` (a PDF) with its document information replaced by ``properties``.
+
+    Chromium's title ("Kaleido-fier") and creator (its user agent) are dropped;
+    the producer and dates stay.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.add_metadata({key: value for key, value in properties.items() if value})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
 
 
 def _restart_locked() -> None:

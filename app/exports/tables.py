@@ -25,6 +25,7 @@ from numbers import Real
 
 import pandas as pd
 
+from app.exports.render import DOCUMENT_AUTHOR, DOCUMENT_CREATOR
 from data import Catalog
 from data.schema import CITYWIDE, STATUS_LABELS
 from data.sources import load_sources
@@ -50,7 +51,7 @@ TABLE_ALIASES = {"productos": "indicadores"}
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CITY_NAME = "Bogotá D.C."
 #: Author written in the PDF and XLSX document properties.
-AUTHOR = "Alcaldía Mayor de Bogotá – Tablero Bogotá Territorio Inteligente"
+AUTHOR = DOCUMENT_AUTHOR
 
 
 def neutralise(value: object) -> object:
@@ -305,22 +306,36 @@ def _write_sheet(sheet, header: Sequence[str], rows) -> None:
     sheet.freeze_panes = "A2"
 
 
+def _version_words(version: str) -> list[str]:
+    """``"v3 · corte 2026-T3 · ilustrativos"`` -> ``["versión de datos 3", "corte 2026-T3",
+    "ilustrativos"]``."""
+    words = [w.strip() for w in str(version or "").split("·") if w.strip()]
+    if words and words[0][:1] in "vV" and words[0][1:].isdigit():
+        words[0] = f"versión de datos {words[0][1:]}"
+    return words
+
+
 def to_xlsx_bytes(tables: dict[str, pd.DataFrame], metadata: Sequence[tuple[str, str]], *,
                   title: str = "", subject: str = "", version: str = "") -> bytes:
     """An XLSX workbook: one sheet per table, then a ``Metadatos`` sheet.
 
     Text cells are stored as strings (a leading ``=`` is never a formula);
     numbers stay numeric cells. The document properties carry ``title``,
-    ``subject``, the author (:data:`AUTHOR`) and the data ``version``.
+    ``subject``, the author (:data:`AUTHOR`) and the data ``version``
+    (``DataVersion.label``, e.g. "v3 · corte 2026-T3"), written in the keywords
+    and the description as "versión de datos 3", as in the PDF exports.
     """
     from openpyxl import Workbook
 
     book = Workbook()
+    words = _version_words(version)
     book.properties.title = title[:255]
     book.properties.subject = subject[:255]
     book.properties.creator = AUTHOR
-    book.properties.keywords = f"Bogotá Territorio Inteligente; {version}"[:255]
-    book.properties.description = f"Versión de datos: {version}"[:255]
+    book.properties.lastModifiedBy = DOCUMENT_CREATOR
+    book.properties.keywords = "; ".join(["Bogotá Territorio Inteligente", *words])[:255]
+    book.properties.description = (f"Datos del {DOCUMENT_CREATOR}"
+                                   + (f", {', '.join(words)}" if words else ""))[:255]
     first = True
     for name, table in tables.items():
         sheet = book.active if first else book.create_sheet()

@@ -42,6 +42,18 @@ def test_report_text_names_locality_year_sources_and_median(reports, code, name)
         assert words in text, (code, words)
 
 
+@pytest.mark.browser
+def test_report_pdf_properties_name_the_locality_author_and_data_version(reports):
+    from data.repository import get_catalog
+
+    info = PdfReader(io.BytesIO(reports["11"])).metadata
+    assert info.title.startswith("Reporte de la localidad 11 Suba") and "corte" in info.title
+    assert "Suba" in info.subject and "<" not in info.subject
+    assert info.author == "Alcaldía Mayor de Bogotá – Tablero Bogotá Territorio Inteligente"
+    assert info.creator == "Tablero Bogotá Territorio Inteligente"
+    assert f"versión de datos {get_catalog().version.version_id}" in info["/Keywords"]
+
+
 def _pdf_counts(data: bytes) -> dict[str, int]:
     """Semáforo counts as printed on a report page: label -> number."""
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()

@@ -197,7 +197,8 @@ def _empty_filters() -> str:
     ("url", "status", "words"),
     [
         ("/export/grafico.png", 404, "no existe"),
-        ("/export/mapa.gif", 404, "formato"),
+        ("/export/mapa.webp", 404, "formato"),
+        ("/export/serie.gif", 404, "solo para el mapa"),
         ("/export/mapa", 404, "formato"),
         ("/export/tabla.pdf", 404, "csv o xlsx"),
         ("/export/todo.tar", 404, "todo.zip"),

@@ -146,6 +146,18 @@ def test_tables_are_the_view(injected_view):
     assert shown == {k: STATUS_LABELS[v] for k, v in status.items()}
 
 
+def test_xlsx_document_properties_carry_title_author_and_data_version(injected_view):
+    view, catalog = injected_view
+    data = to_xlsx_bytes(view_tables(view, NAMES), metadata_rows(view, catalog, NAMES),
+                         title="1.1.1 Zonas WiFi · corte 2026-T3", subject="Seguimiento",
+                         version="v3 · corte 2026-T3 · ilustrativos")
+    props = load_workbook(io.BytesIO(data)).properties
+    assert props.title == "1.1.1 Zonas WiFi · corte 2026-T3" and props.subject == "Seguimiento"
+    assert props.creator == "Alcaldía Mayor de Bogotá – Tablero Bogotá Territorio Inteligente"
+    assert "versión de datos 3" in props.keywords and "corte 2026-T3" in props.keywords
+    assert "versión de datos 3" in props.description
+
+
 def test_xlsx_has_metadata_sheet_strings_not_formulas_and_numeric_cells(injected_view):
     view, catalog = injected_view
     data = to_xlsx_bytes(view_tables(view, NAMES), metadata_rows(view, catalog, NAMES),

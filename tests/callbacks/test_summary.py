@@ -71,3 +71,19 @@ def test_no_products_gives_a_message(catalog):
     view = resolve_view(ViewState(axes=("nueva-movilidad",), entities=("sed",)), catalog)
     fig = status_bars(view.counts_by_entity, "entidad")
     assert fig.layout.annotations[0].text.startswith("Ningún indicador")
+
+
+def test_every_entity_row_has_room_for_its_wrapped_name(catalog):
+    """The graph is as tall as its figure (a responsive graph takes its box's height),
+    and each row is taller than its label's lines: names never overlap."""
+    from callbacks.summary import graph_style
+
+    view = resolve_view(ViewState(year=2026, localities=("20",)), catalog)
+    figure = status_bars_figure(view.counts_by_entity, "entidad")
+    height = figure["layout"]["height"]
+    assert graph_style(figure) == {"height": f"{height}px"}
+    rows = len(figure["data"][0]["y"])
+    lines = max(str(label).count("<br>") + 1 for label in figure["data"][0]["y"])
+    margin = figure["layout"]["margin"]
+    per_row = (height - margin["t"] - margin["b"]) / rows
+    assert per_row >= 13 * lines + 4  # 11 px text at a line height of about 13 px

@@ -48,14 +48,25 @@ def test_missing_figures_are_marked_apart_and_the_future_is_not_missing(names):
     series.loc[gap, ["value", "pct"]] = np.nan
     series.loc[gap, "status"] = "sin_dato"
     fig = build_series(series, localities=["08"], names=names, year=2026, last_year=2026)
-    missing = [t for t in fig.data if t.name and "Sin dato" in t.name]
+    missing = [t for t in fig.data if t.name and t.name.startswith("Sin reporte")]
     assert len(missing) == 1 and list(missing[0].x) == [2024]
-    assert list(missing[0].y) == [0]  # on the axis, never on a target line
+    # in a strip of its own under the chart, never on a value or target line
+    assert missing[0].yaxis == "y2" and list(missing[0].y) == ["Kennedy"]
+    assert fig.layout.yaxis2.domain[1] < fig.layout.yaxis.domain[0]
+    assert list(fig.layout.yaxis2.categoryarray) == ["Kennedy"]
+    assert missing[0].marker.symbol == "circle-open" and missing[0].showlegend
     assert "Kennedy" in missing[0].text[0]
     assert missing[0].marker.color != next(t for t in fig.data if t.name == "Kennedy").line.color
     assert any("Metas futuras" in a.text for a in fig.layout.annotations)
     future_years = [y for y in range(2027, 2033)]
     assert not set(future_years) & set(missing[0].x)
+
+
+def test_without_gaps_there_is_no_strip(names):
+    fig = build_series(make_series(last_year=2026), localities=["02"], names=names, year=2026,
+                       last_year=2026)
+    assert not any(t.name and t.name.startswith("Sin reporte") for t in fig.data)
+    assert "yaxis2" not in fig.to_plotly_json()["layout"]
 
 
 def test_numbers_are_es_co(names):
