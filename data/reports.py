@@ -232,12 +232,10 @@ def parse_report(content: bytes, file_name: str, catalog: Catalog,
 
 
 def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    """Spreadsheet name of 0-based column ``index`` (0 -> ``"A"``)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
 
 
 def _with_cells(issues: list[Issue], letters: dict[str, str]) -> list[Issue]:
@@ -511,18 +509,46 @@ def _ref_size(ref: str) -> tuple[int, int] | None:
     return int(match.group(2)), column
 
 
+def declared_dimension(archive: zipfile.ZipFile, path: str) -> str | None:
+    """The ``<dimension ref>`` a sheet's XML declares before its data (None: none).
+
+    Raises
+    ------
+    KeyError
+        When ``path`` is not in the archive.
+    xml.etree.ElementTree.ParseError, defusedxml.DefusedXmlException
+        For malformed, cut or hostile XML.
+    """
+    with archive.open(path) as stream:
+        for _, element in safe_xml.iterparse(stream, events=("start",), forbid_dtd=True):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "dimension":
+                return element.get("ref")
+            if tag == "sheetData":
+                return None
+    return None
+
+
+def size_excess(rows: int, columns: int, *, header_rows: int = 0, max_rows: int = MAX_ROWS,
+                max_columns: int = MAX_COLUMNS, max_cells: int = MAX_CELLS) -> list[str]:
+    """What a sheet of ``rows`` x ``columns`` exceeds of the limits (default: a report's),
+    in words (empty: nothing); rows beyond ``header_rows`` count as data rows."""
+    exceeded = []
+    data_rows = rows - header_rows
+    if data_rows > max_rows:
+        noun = "filas de datos" if header_rows else "filas"
+        exceeded.append(f"{_thousands(data_rows)} {noun} (máximo {_thousands(max_rows)})")
+    if columns > max_columns:
+        exceeded.append(f"{_thousands(columns)} columnas (máximo {max_columns})")
+    if rows * columns > max_cells:
+        exceeded.append(f"{_thousands(rows * columns)} celdas (máximo {_thousands(max_cells)})")
+    return exceeded
+
+
 def _check_dimension(archive: zipfile.ZipFile, path: str, title: str, name: str) -> None:
     """Refuse a sheet whose declared size (``<dimension ref>``) exceeds the limits."""
-    ref = None
     try:
-        with archive.open(path) as stream:
-            for _, element in safe_xml.iterparse(stream, events=("start",), forbid_dtd=True):
-                tag = element.tag.rsplit("}", 1)[-1]
-                if tag == "dimension":
-                    ref = element.get("ref")
-                    break
-                if tag == "sheetData":
-                    break
+        ref = declared_dimension(archive, path)
     except KeyError as error:
         raise _fail(name, f"el libro .xlsx está incompleto (falta «{path}»); {_DAMAGED}"
                     ) from error
@@ -532,14 +558,7 @@ def _check_dimension(archive: zipfile.ZipFile, path: str, title: str, name: str)
     size = _ref_size(ref or "")
     if size is None:
         return
-    rows, columns = size
-    exceeded = []
-    if rows - 1 > MAX_ROWS:
-        exceeded.append(f"{_thousands(rows - 1)} filas de datos (máximo {_thousands(MAX_ROWS)})")
-    if columns > MAX_COLUMNS:
-        exceeded.append(f"{_thousands(columns)} columnas (máximo {MAX_COLUMNS})")
-    if rows * columns > MAX_CELLS:
-        exceeded.append(f"{_thousands(rows * columns)} celdas (máximo {_thousands(MAX_CELLS)})")
+    exceeded = size_excess(size[0], size[1], header_rows=1)
     if exceeded:
         raise _fail(name, f"la hoja «{title}» declara {ref}: {', '.join(exceeded)}; borre las "
                           "filas y columnas sobrantes (también las vacías con formato) o "

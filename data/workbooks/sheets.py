@@ -150,12 +150,9 @@ def split_code(value: object, parts: int | Iterable[int] | None = None
 
 def column_letter(index: int) -> str:
     """Spreadsheet name of 0-based column ``index`` (0 -> ``"A"``, 26 -> ``"AA"``)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
 
 
 # ---------------------------------------------------------------- the grid
@@ -406,18 +403,10 @@ def check_archive(content: bytes, name: str, fmt: str) -> list[tuple[str, str]]:
 
 
 def _check_xlsx_dimension(archive: zipfile.ZipFile, path: str, title: str, name: str) -> None:
-    from data.reports import _ref_size
+    from data.reports import _ref_size, declared_dimension
 
-    ref = None
     try:
-        with archive.open(path) as stream:
-            for _, element in safe_xml.iterparse(stream, events=("start",), forbid_dtd=True):
-                tag = element.tag.rsplit("}", 1)[-1]
-                if tag == "dimension":
-                    ref = element.get("ref")
-                    break
-                if tag == "sheetData":
-                    break
+        ref = declared_dimension(archive, path)
     except KeyError as error:
         raise _fail(name, f"el libro está incompleto (falta «{path}»); {_DAMAGED}") from error
     except (ParseError, DefusedXmlException) as error:
@@ -429,13 +418,10 @@ def _check_xlsx_dimension(archive: zipfile.ZipFile, path: str, title: str, name:
 
 
 def _check_size(rows: int, columns: int, title: str, name: str, ref: str | None) -> None:
-    exceeded = []
-    if rows > MAX_ROWS:
-        exceeded.append(f"{_thousands(rows)} filas (máximo {_thousands(MAX_ROWS)})")
-    if columns > MAX_COLUMNS:
-        exceeded.append(f"{_thousands(columns)} columnas (máximo {MAX_COLUMNS})")
-    if rows * columns > MAX_CELLS:
-        exceeded.append(f"{_thousands(rows * columns)} celdas (máximo {_thousands(MAX_CELLS)})")
+    from data.reports import size_excess
+
+    exceeded = size_excess(rows, columns, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS,
+                           max_cells=MAX_CELLS)
     if exceeded:
         declared = f"declara {ref}:" if ref else "tiene"
         raise _fail(name, f"la hoja «{title}» {declared} {', '.join(exceeded)}; borre las "
