@@ -69,8 +69,11 @@ def _layout() -> html.Div:
                 html.H1(id=_TITLE, className="embed-title"),
                 html.P(id=_SUBTITLE, className="embed-subtitle"),
                 html.P(id=_MESSAGE, className="embed-message", role="status"),
-                dcc.Graph(id=_GRAPH, className="embed-graph", responsive=True,
-                          config=graph_config("tablero-bogota", displayModeBar=False)),
+                # the chart is a figure named by its title in words (not plotly's "Map")
+                html.Div(dcc.Graph(id=_GRAPH, className="embed-graph", responsive=True,
+                                   config=graph_config("tablero-bogota", displayModeBar=False)),
+                         role="figure", className="embed-figure",
+                         **{"aria-labelledby": f"{_TITLE} {_SUBTITLE}"}),
             ]),
             html.Footer([
                 html.Span(id=_SOURCE, className="embed-source"),

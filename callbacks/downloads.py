@@ -31,7 +31,10 @@ _CHART_LABELS = {
 }
 #: Menu -> [(key in the store's ``links``, label)].
 MENUS: dict[str, list[tuple[str, str]]] = {
-    "mapa": [(f"mapa.{f}", _CHART_LABELS[f]) for f in _CHART],
+    "mapa": [(f"mapa.{f}", _CHART_LABELS[f]) for f in _CHART] + [
+        ("mapa.gif", "Animación GIF (año a año, 2023 al corte)"),
+        ("mapa.mp4", "Video MP4 (año a año, 2023 al corte)"),
+    ],
     "serie": [(f"serie.{f}", _CHART_LABELS[f]) for f in _CHART],
     "entidades": [(f"entidades.{f}", _CHART_LABELS[f]) for f in _CHART],
     "tabla": [
@@ -44,6 +47,8 @@ MENUS: dict[str, list[tuple[str, str]]] = {
         ("todo.zip", "Todo: gráficos y datos (ZIP)"),
         ("tabla.xlsx", "Datos en Excel (XLSX)"),
         ("reporte", "Reporte de la localidad (PDF, una página)"),
+        ("mapa.gif", "Mapa año a año: animación GIF (2023 al corte)"),
+        ("mapa.mp4", "Mapa año a año: video MP4 (2023 al corte)"),
     ],
 }
 

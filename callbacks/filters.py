@@ -63,7 +63,9 @@ MEASURE_OPTIONS = [{"label": MEASURE_TEXT[value], "value": value}
 
 def _field(label: str, control, control_id: str, help_text: str | None = None) -> html.Div:
     # the slot keeps the control's height while its script loads (no layout shift)
-    parts = [html.Label(label, htmlFor=control_id, className="form-label"),
+    # the label also names the dropdown's button (assets/a11y.js: aria-labelledby)
+    parts = [html.Label(label, htmlFor=control_id, id=f"{control_id}-label",
+                        className="form-label"),
              html.Div(control, className="control-slot")]
     if help_text:
         parts.append(html.Div(help_text, className="form-text"))

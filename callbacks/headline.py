@@ -95,7 +95,11 @@ def headline_card(view: View | None = None, names: dict[str, str] | None = None)
     """The card, filled for ``view`` when given; this module's callback follows the state."""
     table, note = _content(view, names or {}) if view is not None else (None, "")
     body = [html.P(note, id=HEADLINE_NOTE, className="form-text mt-0 mb-2"),
-            html.Div(table, id=HEADLINE_BODY, className="headline-body table-responsive")]
+            # a narrow card scrolls the table sideways: the region takes focus so the
+            # keyboard scrolls it too (WCAG 2.1.1; axe scrollable-region-focusable)
+            html.Div(table, id=HEADLINE_BODY, className="headline-body table-responsive",
+                     tabIndex="0", role="region",
+                     **{"aria-label": "Tabla de avance ponderado (desplazable)"})]
     return card(None, "Avance ponderado", body, card_id="headline-card")
 
 

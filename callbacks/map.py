@@ -57,6 +57,7 @@ __all__ = [
     "MAP_FRAMING",
     "MAP_GRAPH",
     "MAP_LAYERS",
+    "MAP_NAME",
     "MAP_NOTE",
     "MAP_SIZE",
     "OVERLAY_TRACES",
@@ -73,6 +74,8 @@ __all__ = [
 
 MAP_GRAPH = "map-graph"
 MAP_CARD_TITLE = "map-title"
+#: The map's accessible name (its card title, the selection in words, describes it).
+MAP_NAME = "Mapa de Bogotá por localidad"
 MAP_CLEAR = "map-clear"
 MAP_NOTE = "map-note"
 MAP_LAYERS = "map-layers"
@@ -269,7 +272,8 @@ def map_card(snapshot: Snapshot, geo: GeoContext) -> dbc.Card:
             id=MAP_GRAPH, figure=base_map_figure(snapshot), className="map-graph",
             responsive=True, style={"height": "var(--bti-map-height)"},
             config=graph_config("mapa-localidades", scrollZoom=False),
-        ), className="graph-slot map-slot"),
+        ), className="graph-slot map-slot", role="figure",  # named in Spanish, not "Map"
+            **{"aria-label": MAP_NAME, "aria-describedby": MAP_CARD_TITLE}),
         controls,
         html.P(HELP, className="form-text mb-0"),
         dcc.Store(id=MAP_CLICK_STORE),

@@ -92,7 +92,7 @@ def series_card(view: View | None = None, names: dict[str, str] | None = None) -
         title = [heading, html.Small(subtitle, className="card-subtitle d-block text-muted")]
     graph = html.Div(dcc.Graph(id=SERIES_GRAPH, figure=figure, className="series-graph",
                                responsive=True, style={"height": "var(--bti-series-height)"},
-                               config=graph_config("serie")),
+                               config=graph_config("serie", displayModeBar=False)),
                      className="graph-slot series-slot")
     return card(SERIES_CARD_TITLE, title, [graph], card_id="series-card",
                 tools=download_menu("serie"))

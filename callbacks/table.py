@@ -16,6 +16,7 @@ Numbers sort as numbers and read in es-CO format.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import dash_ag_grid as dag
@@ -41,7 +42,9 @@ __all__ = [
     "TABLE_COLUMNS",
     "TABLE_GRID",
     "TABLE_SEARCH",
+    "TABLE_TABS",
     "TABLE_TITLE",
+    "TABS",
     "city_rows",
     "city_title",
     "column_defs",
@@ -49,10 +52,14 @@ __all__ = [
     "locality_column_defs",
     "locality_rows",
     "locality_title",
+    "panel_id",
     "place_column_patch",
     "register",
+    "tab_id",
+    "tab_props",
     "table_card",
     "table_rows",
+    "table_tabs",
     "table_title",
 ]
 
@@ -65,6 +72,11 @@ CITY_GRID = "table-city-grid"
 CITY_TITLE = "table-city-title"
 TABLE_SEARCH = "table-search"
 TABLE_TITLE = "table-title"
+#: The card's tab list; each tab and panel id derives from it (:func:`tab_id`, :func:`panel_id`).
+TABLE_TABS = "table-tabs"
+#: The card's tabs: ``(key, label)``, the first selected on load.
+TABS = (("indicadores", "Indicadores"), ("localidades", "Localidades (datos del mapa)"),
+        ("ciudad", "Indicadores de ciudad"))
 #: Checklist of the optional columns of the indicator grids ("Columnas").
 TABLE_COLUMNS = "table-columns"
 #: Columns a reader may add (field -> label); they start hidden.
@@ -294,7 +306,12 @@ def _grid(grid_id: str, row_id: str, height: str, columns: list[dict]) -> dag.Ag
             "rowClassRules": {"row-current-product": "params.data.selected"},
             "tooltipShowDelay": 300,
             "animateRows": False,
+            # accessibility (issue 13): rows and cells in the DOM in reading order; the
+            # grid is one Tab stop (Tab leaves it from a header or a cell, the arrow keys
+            # move inside, as AG Grid's keyboard navigation describes)
             "ensureDomOrder": True,
+            "tabToNextCell": {"function": "false"},
+            "tabToNextHeader": {"function": "false"},
         },
         className="products-grid",
         style={"height": height, "width": "100%"},
@@ -336,14 +353,44 @@ def table_card() -> dbc.Card:
     body = [
         search_label,
         html.Div([search, chooser], className="table-tools"),
-        dbc.Tabs(
-            [dbc.Tab(indicators, label="Indicadores", tab_id="indicadores"),
-             dbc.Tab(localities, label="Localidades (datos del mapa)", tab_id="localidades"),
-             dbc.Tab(city, label="Indicadores de ciudad", tab_id="ciudad")],
-            active_tab="indicadores",
-        ),
+        *table_tabs({"indicadores": indicators, "localidades": localities, "ciudad": city}),
     ]
     return card(None, "Tablas", body, card_id="table-card", tools=download_menu("tabla"))
+
+
+def tab_id(key: str) -> str:
+    """Id of the tab (``role="tab"`` button) of :data:`TABS` ``key``."""
+    return f"{TABLE_TABS}-{key}"
+
+
+def panel_id(key: str) -> str:
+    """Id of the tab panel of :data:`TABS` ``key``."""
+    return f"{TABLE_TABS}-{key}-panel"
+
+
+def tab_props(key: str, active: str) -> dict[str, Any]:
+    """The props of tab ``key`` when ``active`` is the selected one (one Tab stop)."""
+    selected = key == active
+    return {"className": "nav-link active" if selected else "nav-link",
+            "aria-selected": "true" if selected else "false",
+            "tabIndex": "0" if selected else "-1"}
+
+
+def table_tabs(panels: dict[str, Any], active: str = TABS[0][0]) -> list[html.Div]:
+    """The WAI-ARIA tabs of the card: a tab list and one panel per :data:`TABS` key.
+
+    Each tab names its panel (``aria-controls``) and each panel its tab
+    (``aria-labelledby``); only the selected tab is in the Tab order, the arrow
+    keys move between tabs (``assets/a11y.js``) and a click selects (clientside).
+    """
+    tabs = [html.Button(label, id=tab_id(key), type="button", role="tab",
+                        **{"aria-controls": panel_id(key)}, **tab_props(key, active))
+            for key, label in TABS]
+    shown = [html.Div(panels[key], id=panel_id(key), role="tabpanel", className="table-panel",
+                      hidden=key != active, **{"aria-labelledby": tab_id(key)})
+             for key, _ in TABS]
+    return [html.Div(tabs, id=TABLE_TABS, role="tablist", className="nav nav-tabs",
+                     **{"aria-label": "Tablas"}), *shown]
 
 
 def _update_tables(stored: dict | None) -> tuple[Any, ...]:
@@ -367,8 +414,33 @@ def _search_tables(text: str | None) -> tuple[Patch, Patch, Patch]:
     return patches
 
 
+_TABS_JS = """
+function() {
+    const keys = KEYS;
+    const tabId = k => "PREFIX-" + k;
+    const clicked = window.dash_clientside.callback_context.triggered_id;
+    const active = keys.find(k => tabId(k) === clicked) || keys[0];
+    const out = [];
+    for (const k of keys) {
+        const on = k === active;
+        out.push(on ? "nav-link active" : "nav-link", on ? "true" : "false", on ? "0" : "-1");
+    }
+    for (const k of keys) { out.push(k !== active); }
+    return out;
+}
+""".replace("KEYS", json.dumps([key for key, _ in TABS])).replace("PREFIX", TABLE_TABS)
+
+
 def register(app) -> None:
-    """Attach the tables' update and quick search to ``app``."""
+    """Attach the tables' tabs, update and quick search to ``app``."""
+    app.clientside_callback(
+        _TABS_JS,
+        *[Output(tab_id(key), prop) for key, _ in TABS
+          for prop in ("className", "aria-selected", "tabIndex")],
+        *[Output(panel_id(key), "hidden") for key, _ in TABS],
+        *[Input(tab_id(key), "n_clicks") for key, _ in TABS],
+        prevent_initial_call=True,
+    )
     app.callback(
         Output(TABLE_GRID, "rowData"),
         Output(TABLE_GRID, "columnDefs"),

@@ -312,6 +312,10 @@ def upload_layout() -> html.Div:
                 ],
                 className="g-3 mb-3",
             ),
+            # names the upload's file input (assets/a11y.js: aria-labelledby); the input
+            # is the keyboard's way in (Tab, then Enter or Space opens the file chooser)
+            dbc.Label("Archivo del reporte (CSV, XLSX o XLSB)", html_for=UPLOAD_FILE,
+                      id=f"{UPLOAD_FILE}-label"),
             dcc.Upload(
                 id=UPLOAD_FILE,
                 children=html.Div(["Arrastre aquí su archivo o ",

@@ -5,7 +5,10 @@ show the targets, never "sin dato". Playback (a ``dcc.Interval`` steps the
 years) runs from 2023 to the cut's year and stops there; a press toggles
 playing in the browser (no round trip); the URL callback sets ``play_done`` in
 the state store when the cut's year is reached, which stops the timer. With
-``prefers-reduced-motion`` the play button is hidden (``assets/dashboard.css``).
+``prefers-reduced-motion: reduce`` playback still steps one year per
+:data:`PLAY_MS` (it only runs when pressed, and pauses with the same button), but
+nothing slides: ``assets/dashboard.css`` sets every transition and animation to 0 s
+and the map's patches carry no Plotly transition.
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from data.method import Period
 from data.schema import FIRST_YEAR, LAST_YEAR, QUARTERS, YEARS
 from view import current_snapshot
 
-__all__ = ["LAST_CUT", "PLAY_BUTTON", "PLAY_INTERVAL", "PLAY_MS", "PLAY_TEXT", "YEAR_QUARTER",
-           "YEAR_SLIDER", "play_toggle", "quarter_options", "quarter_value", "register",
-           "state_quarter", "year_bar", "year_marks"]
+__all__ = ["LAST_CUT", "PLAY_BUTTON", "PLAY_INTERVAL", "PLAY_MS", "PLAY_TEXT", "YEAR_LABEL",
+           "YEAR_QUARTER", "YEAR_SLIDER", "play_toggle", "quarter_options", "quarter_value",
+           "register", "state_quarter", "year_bar", "year_marks"]
 
 YEAR_SLIDER = "year-slider"
+#: The slider's visible label ("Año", read "Año de corte"), which names its thumb.
+YEAR_LABEL = "year-slider-label"
 YEAR_QUARTER = "year-quarter"
 #: Value of the quarter control for "the latest cut of the year".
 LAST_CUT = "ultimo"
@@ -78,7 +83,9 @@ def year_bar(year: int, data_cut: Period) -> html.Div:
     text, label = PLAY_TEXT["stopped"]
     return html.Div(
         [
-            html.Label("Año", htmlFor=YEAR_SLIDER, className="year-label"),
+            # names the slider's thumb "Año de corte" (assets/a11y.js: aria-labelledby)
+            html.Label(["Año", html.Span(" de corte", className="visually-hidden")],
+                       htmlFor=YEAR_SLIDER, id=YEAR_LABEL, className="year-label"),
             html.Button(text, id=PLAY_BUTTON, type="button",
                         className="btn btn-primary btn-sm play-button",
                         **{"aria-label": label}),
@@ -89,9 +96,12 @@ def year_bar(year: int, data_cut: Period) -> html.Div:
                     allow_direct_input=False,
                 ),
                 className="year-slider",
+                # years from this one on read "futuro: solo metas" (assets/a11y.js)
+                **{"data-future-from": str(data_cut.year + 1)},
             ),
             html.Div([
-                html.Label("Trimestre", htmlFor=YEAR_QUARTER, className="visually-hidden"),
+                html.Label("Trimestre", htmlFor=YEAR_QUARTER, id=f"{YEAR_QUARTER}-label",
+                           className="visually-hidden"),
                 dcc.Dropdown(id=YEAR_QUARTER, options=quarter_options(year, data_cut),
                              value=LAST_CUT, clearable=False, searchable=False,
                              className="year-quarter"),

@@ -130,7 +130,6 @@ def export_size(
         return ExportSize(SOCIAL_DESIGN_WIDTH, round(h * SOCIAL_DESIGN_WIDTH / w),
                           w / SOCIAL_DESIGN_WIDTH, social=True)
     default_w, default_h = DEFAULT_SIZES[view_name]
-    is_map = view_name == "mapa"
     least = {"mapa": MAP_MIN_SIZE, "entidades": BARS_MIN_SIZE}.get(view_name)
     w_range = (least[0], WIDTH_RANGE[1]) if least else WIDTH_RANGE
     h_range = (least[1], HEIGHT_RANGE[1]) if least else HEIGHT_RANGE

@@ -12,10 +12,19 @@ from dataclasses import replace
 
 from view.state import DEFAULT_STATE, ViewState, build_query
 
-__all__ = ["CHART_FORMATS", "CHART_VIEWS", "EMBED_VIEWS", "export_links", "share_links"]
+__all__ = [
+    "ANIMATION_FORMATS",
+    "CHART_FORMATS",
+    "CHART_VIEWS",
+    "EMBED_VIEWS",
+    "export_links",
+    "share_links",
+]
 
 CHART_VIEWS = ("mapa", "serie", "entidades")
 CHART_FORMATS = ("png", "svg", "pdf")
+#: The map year by year (time-lapse), from 2023 to the data's cut.
+ANIMATION_FORMATS = ("gif", "mp4")
 #: Charts that can be embedded live in another site (``/embed/<view>``).
 EMBED_VIEWS = ("mapa", "serie")
 #: A default no state has, so :func:`build_query` always writes the year.
@@ -38,6 +47,7 @@ def export_links(state: ViewState, *, prefix: str = "") -> dict[str, str]:
     dict
         Keys ``"mapa.png"`` ... ``"entidades.pdf"`` (each view x format),
         ``"mapa.social"``, ``"serie.social"``, ``"entidades.social"`` (1200x630 PNG),
+        ``"mapa.gif"``, ``"mapa.mp4"`` (the map year by year, 2023 to the data's cut),
         ``"tabla.csv"``, ``"tabla.csv.punto-y-coma"``, ``"tabla.xlsx"``, ``"todo.zip"``
         and, when exactly one locality is selected, ``"reporte"`` (its one-page PDF).
 
@@ -54,6 +64,8 @@ def export_links(state: ViewState, *, prefix: str = "") -> dict[str, str]:
         for fmt in CHART_FORMATS:
             links[f"{view}.{fmt}"] = f"{prefix}/export/{view}.{fmt}{tail}"
         links[f"{view}.social"] = f"{prefix}/export/{view}.png{tail}{joiner}formato=social"
+    for fmt in ANIMATION_FORMATS:  # the years come from the data: none in the link
+        links[f"mapa.{fmt}"] = f"{prefix}/export/mapa.{fmt}{tail}"
     links["tabla.csv"] = f"{prefix}/export/tabla.csv{tail}"
     links["tabla.csv.punto-y-coma"] = (
         f"{prefix}/export/tabla.csv{tail}{joiner}separador=punto-y-coma"

@@ -20,11 +20,14 @@ creator, and the data version in the keywords, instead of Chromium's
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import html
 import io
+import logging
 import os
 import re
+import signal
 import threading
 import time
 from pathlib import Path
@@ -60,8 +63,11 @@ _TIMEOUT_S = 60
 #: ``nice`` of the export browser's processes (``BOGOTA_TI_EXPORT_NICE``, default 10).
 BROWSER_NICE = 10
 _BROWSER_NAMES = ("chromium", "chrome", "headless_shell")
+_log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _started = False
+#: Seconds the export browser gets to close (at exit) before it is killed.
+CLOSE_TIMEOUT_S = 5.0
 _known_browsers: tuple[float, list[int]] = (0.0, [])
 #: Seconds between two walks of the process tree (renice the known pids in between).
 _WALK_EVERY_S = 10.0
@@ -128,6 +134,7 @@ def _start() -> None:
     _configure()
     kaleido.start_sync_server(n=1, timeout=_TIMEOUT_S, mathjax=False, silence_warnings=True)
     _started = True
+    atexit.register(shutdown)  # runs before kaleido's own exit hook (registered earlier)
     _known_browsers = (0.0, [])
     if _nice_setting() > 0:
         # lower the browser as soon as it exists: its start-up (loading plotly.js in a
@@ -241,15 +248,40 @@ def lower_browser_priority(nice: int | None = None, *, rescan: bool = False) -> 
     return changed
 
 
-def shutdown() -> None:
-    """Close the warm browser (it restarts on the next render)."""
+def _stop_server(timeout: float) -> bool:
+    """Ask kaleido's server to close; True if it did within ``timeout`` s."""
+    import kaleido
+
+    closing = threading.Thread(target=kaleido.stop_sync_server, name="export-browser-close",
+                               kwargs={"silence_warnings": True}, daemon=True)
+    closing.start()
+    closing.join(timeout)
+    return not closing.is_alive()
+
+
+def shutdown(timeout: float = CLOSE_TIMEOUT_S) -> None:
+    """Close the warm browser (it restarts on the next render), within ``timeout`` s.
+
+    Registered to run at exit: kaleido's own exit hook waits for its browser
+    without a bound, and a browser that never acknowledges the close (seen after
+    a test session of many renders) would keep the process alive for ever. Past
+    ``timeout`` the browser is killed and kaleido's server marked closed.
+    """
     global _started
     with _lock:
-        if _started:
-            import kaleido
+        if not _started:
+            return
+        pids = browser_pids()
+        if not _stop_server(timeout):
+            _log.warning("export browser did not close in %.0f s; killing it", timeout)
+            for pid in pids:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(Exception):
+                from kaleido._sync_server import GlobalKaleidoServer
 
-            kaleido.stop_sync_server(silence_warnings=True)
-            _started = False
+                GlobalKaleidoServer()._initialized = False  # noqa: SLF001 - its exit hook
+        _started = False
 
 
 def check_magic(data: bytes, fmt: str) -> bool:

@@ -56,7 +56,8 @@ __all__ = [
 ]
 
 #: Query parameters of exports beyond the dashboard's (ignored by the view parser).
-EXPORT_PARAMS = ("ancho", "alto", "formato", "separador", "datos", "metadatos")
+EXPORT_PARAMS = ("ancho", "alto", "formato", "separador", "datos", "metadatos", "desde",
+                 "hasta")
 #: Those that change a chart (carried by its render job).
 CHART_PARAMS = ("formato", "ancho", "alto")
 TABLE_FORMATS = ("csv", "xlsx")
@@ -390,6 +391,10 @@ def render_plan(job: RenderJob, catalog: Catalog) -> RenderPlan:
         return _chart_request(job.name, job.fmt, job.query, catalog)[2]
     if job.kind == "report" and job.fmt == "pdf":
         return _report_request(job.name, job.query, catalog)[2]
+    if job.kind == "timelapse":  # app.exports.timelapse builds on this module
+        from app.exports.timelapse import timelapse_request
+
+        return timelapse_request(job.name, job.fmt, job.query, catalog)[1]
     raise ExportRequestError(404, f"Exportación desconocida: {job.kind} {job.name}.{job.fmt}")
 
 

@@ -69,6 +69,9 @@ def header(version: DataVersion, status: StoreStatus | None = None) -> html.Head
     )
     return html.Header(
         [
+            # the first Tab stops: the page's main content, then the tables
+            html.A("Saltar al contenido", href="#main-content",
+                   className="visually-hidden-focusable skip-link"),
             html.A("Saltar a la tabla de productos", href="#table-card",
                    className="visually-hidden-focusable skip-link"),
             html.Div(

@@ -75,6 +75,7 @@ def dashboard_page() -> html.Div:
         ],
         className="dash-main",
         id="main-content",
+        tabIndex="-1",  # the skip link's target takes focus ("Saltar al contenido")
     )
     return html.Div(
         [

@@ -5,6 +5,8 @@
 * ``GET /export/tabla.{csv,xlsx}?<query>``, plus ``separador=punto-y-coma`` and
   ``datos=productos|localidades|serie`` (CSV);
 * ``GET /export/todo.zip?<query>``;
+* ``GET /export/mapa.{gif,mp4}?<query>``, the map year by year (time-lapse), plus
+  ``ancho``/``alto`` or ``formato=social`` and ``desde``/``hasta`` (years);
 * ``GET /reporte/localidad/{code}.pdf[?anio=]``.
 
 Responses carry an ETag (cache key per query and data version) and answer
@@ -35,6 +37,8 @@ from app.exports.service import (
     locality_report,
     table_export,
 )
+from app.exports.timelapse import FORMATS as TIMELAPSE_FORMATS
+from app.exports.timelapse import timelapse_export
 
 blueprint = Blueprint("export", __name__)
 _log = logging.getLogger(__name__)
@@ -130,6 +134,8 @@ def export_file(filename: str) -> Response:
         if fmt != "zip":
             return _error(404, f"El formato «{fmt}» no existe para «todo»; use /export/todo.zip.")
         return _serve(lambda: bundle_export(_query()))
+    if fmt in TIMELAPSE_FORMATS:
+        return _serve(lambda: timelapse_export(name, fmt, _query()))
     return _serve(lambda: chart_export(name, fmt, _query()))
 
 

@@ -37,3 +37,27 @@ def test_geo_figure_renders_offline_at_the_asked_size():
     data = render_figure(fig, "png", width=300, height=200, scale=2)
     assert struct.unpack(">II", data[16:24]) == (600, 400)
     assert RenderError.__mro__[1] is RuntimeError
+
+
+def test_a_browser_that_never_closes_cannot_hold_the_process(monkeypatch):
+    """shutdown() (also run at exit) waits for kaleido at most its timeout, then marks
+    the browser closed, so kaleido's own exit hook cannot wait for ever."""
+    import threading
+
+    import kaleido
+    from kaleido._sync_server import GlobalKaleidoServer
+
+    from app.exports import render
+
+    forever = threading.Event()
+    monkeypatch.setattr(kaleido, "stop_sync_server", lambda **_: forever.wait())
+    monkeypatch.setattr(render, "_started", True)
+    monkeypatch.setattr(render, "browser_pids", lambda: [])
+    server = GlobalKaleidoServer()
+    monkeypatch.setattr(server, "_initialized", True)
+    done = threading.Thread(target=render.shutdown, kwargs={"timeout": 0.2}, daemon=True)
+    done.start()
+    done.join(10)
+    forever.set()
+    assert not done.is_alive()
+    assert render._started is False and server.is_running() is False

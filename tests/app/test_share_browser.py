@@ -18,7 +18,8 @@ pytestmark = pytest.mark.browser
 _TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf",
           "social": "image/png", "csv": "text/csv", "punto-y-coma": "text/csv",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-          "zip": "application/zip", "reporte": "application/pdf"}
+          "zip": "application/zip", "reporte": "application/pdf", "gif": "image/gif",
+          "mp4": "video/mp4"}
 
 
 def _links(driver) -> list[tuple[str, str, str]]:

@@ -42,3 +42,11 @@ def test_the_menu_is_a_disclosure_with_a_spanish_label():
     assert "Descargar" in texts(menu.children[0])
     assert "Tarjeta para redes (1200×630)" in texts(menu)
     assert "Reporte de la localidad (PDF, una página)" in texts(download_menu("todo"))
+
+
+def test_the_map_and_header_menus_offer_the_time_lapse():
+    for menu in ("mapa", "todo"):
+        keys = [key for key, _ in MENUS[menu]]
+        assert {"mapa.gif", "mapa.mp4"} <= set(keys), menu
+    labels = " ".join(texts(download_menu("mapa")))
+    assert "Animación GIF" in labels and "Video MP4" in labels

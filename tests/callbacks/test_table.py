@@ -5,14 +5,19 @@ from __future__ import annotations
 import json
 
 from callbacks.table import (
+    TABS,
     city_rows,
     city_title,
     column_defs,
     locality_column_defs,
     locality_rows,
     locality_title,
+    panel_id,
     place_column_patch,
+    tab_id,
+    tab_props,
     table_rows,
+    table_tabs,
     table_title,
 )
 from tests.support import NAMES
@@ -98,3 +103,22 @@ def test_optional_columns_start_hidden_and_the_chooser_shows_them():
     assert hidden[fields.index("gap")] is False and hidden[fields.index("account")] is False
     assert hidden[fields.index("axis")] is True
     assert set(hidden) == {fields.index(f) for f in OPTIONAL_COLUMNS}
+
+
+def test_tabs_are_wai_aria_tabs_each_naming_its_panel():
+    tablist, *panels = table_tabs({key: f"contenido {key}" for key, _ in TABS})
+    props = tablist.to_plotly_json()["props"]
+    assert props["role"] == "tablist" and props["aria-label"] == "Tablas"
+    tabs = [t.to_plotly_json()["props"] for t in props["children"]]
+    assert [t["children"] for t in tabs] == [label for _, label in TABS]
+    assert len({t["id"] for t in tabs} | {p.id for p in panels}) == 2 * len(TABS)  # unique
+    for tab, panel, (key, _) in zip(tabs, panels, TABS, strict=True):
+        panel_props = panel.to_plotly_json()["props"]
+        assert (tab["role"], tab["aria-controls"]) == ("tab", panel_id(key))
+        assert (panel_props["role"], panel_props["aria-labelledby"]) == ("tabpanel", tab_id(key))
+        first = key == TABS[0][0]
+        assert tab["aria-selected"] == ("true" if first else "false")
+        assert tab["tabIndex"] == ("0" if first else "-1")  # one Tab stop: the selected tab
+        assert panel_props["hidden"] is (not first)
+    assert tab_props("ciudad", "ciudad") == {"className": "nav-link active",
+                                             "aria-selected": "true", "tabIndex": "0"}

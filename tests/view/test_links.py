@@ -17,6 +17,8 @@ def test_every_chart_format_table_and_zip_has_a_link():
     assert links["tabla.xlsx"].startswith("/export/tabla.xlsx?")
     assert links["tabla.csv.punto-y-coma"].endswith("separador=punto-y-coma")
     assert links["todo.zip"].startswith("/export/todo.zip?")
+    assert links["mapa.gif"] == "/export/mapa.gif?indicador=1.1.1&anio=2026"
+    assert links["mapa.mp4"].startswith("/export/mapa.mp4?indicador=1.1.1")
     assert "reporte" not in links
 
 
