@@ -651,12 +651,10 @@ def _structure(tables: Mapping[str, _Table]) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _results(t: _Table, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    cols: dict[str, list] = {
-        "code": t.code("code"),
-        "objective_id": t.integer("objective_id"),
-        "text": t.text("text", required=True),
-        "name": t.text("name", required=True),
+def _measure_facts(t: _Table) -> dict[str, list]:
+    """The columns a result indicator and a product indicator share: how it is measured
+    (formula, unit, annualisation, periodicity), its baseline and its weight."""
+    return {
         "formula": t.text("formula"),
         "unit": t.text("unit"),
         "annualisation": t.choice("annualisation", _ANNUALISATION),
@@ -665,6 +663,16 @@ def _results(t: _Table, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "baseline_year": t.text("baseline_year"),
         "baseline_source": t.text("baseline_source"),
         "weight": t.number("weight", required=True, low=0, high=100, what="peso"),
+    }
+
+
+def _results(t: _Table, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    cols: dict[str, list] = {
+        "code": t.code("code"),
+        "objective_id": t.integer("objective_id"),
+        "text": t.text("text", required=True),
+        "name": t.text("name", required=True),
+        **_measure_facts(t),
         "entity_id": t.text("entity_id", required=True),
         "in_force": t.boolean("in_force"),
     }
@@ -702,14 +710,7 @@ def _indicators(t: _Table, out: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "code": t.code("code"),
         "product_id": t.text("product_id", required=True),
         "name": t.text("name", required=True),
-        "formula": t.text("formula"),
-        "unit": t.text("unit"),
-        "annualisation": t.choice("annualisation", _ANNUALISATION),
-        "periodicity": t.choice("periodicity", _PERIODICITY),
-        "baseline": t.number("baseline", what="línea base"),
-        "baseline_year": t.text("baseline_year"),
-        "baseline_source": t.text("baseline_source"),
-        "weight": t.number("weight", required=True, low=0, high=100, what="peso"),
+        **_measure_facts(t),
         "entity_id": t.text("entity_id", required=True),
         "co_entity_id": t.text("co_entity_id"),
         "in_force": t.boolean("in_force"),
